@@ -1,0 +1,1 @@
+"""The Telegram side of credbot: conversations, commands, nudges, sandbox and the CLI wiring."""

@@ -1,0 +1,145 @@
+"""build_application(): wiring only. Handlers, services, persistence, defaults, rate limiting, error handler."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import callbacks
+from bot.handlers import account, onboarding, progress, results
+from bot.handlers.common import State
+from bot.handlers.errors import on_error
+from bot.persistence import CONVERSATION, StorePersistence
+from bot.services import Services
+
+log = logging.getLogger("credbot.bot")
+AnyHandler = BaseHandler[Update, Any, Any]
+
+
+def conversation() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    card: AnyHandler = CallbackQueryHandler(results.on_card, pattern=callbacks.PATTERN_CARD)
+    footer: AnyHandler = CallbackQueryHandler(results.on_results_button, pattern=callbacks.PATTERN_RESULTS)
+    forget: AnyHandler = CallbackQueryHandler(account.on_forget_button, pattern=callbacks.PATTERN_FORGET)
+    choice: AnyHandler = CallbackQueryHandler(onboarding.on_choice, pattern=callbacks.PATTERN_ONBOARDING)
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("start", onboarding.start),
+            CommandHandler("recommend", results.recommend_command),
+            footer,
+            card,
+            forget,
+            choice,
+            MessageHandler(text, onboarding.first_message),
+        ],
+        states={
+            State.ASKING: [
+                MessageHandler(text, onboarding.on_answer),
+                choice,
+            ],
+            State.RESULTS: [MessageHandler(text, results.on_refine), footer, card],
+        },
+        fallbacks=[
+            CommandHandler("cancel", onboarding.cancel),
+            CommandHandler("start", onboarding.start),
+            CommandHandler("recommend", results.recommend_command),
+            footer,
+            card,
+            forget,
+        ],
+        name=CONVERSATION,
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data["services"]
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in account.COMMANDS])
+    if application.bot_data.get("warm_up", True):
+        await services.warm_up()
+    for hook in application.bot_data.get("on_start", []):
+        await hook(application)
+    log.info("credbot is up as @%s", application.bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data["services"]
+    services.db.close()
+
+
+def build_application(
+    services: Services,
+    token: str,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    rate_limit: bool = True,
+    warm_up: bool = True,
+    extra: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
+) -> Application:  # type: ignore[type-arg]
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None, block=True))
+        .persistence(StorePersistence(services.store))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .concurrent_updates(False)
+    )
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    if rate_limit:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3)  # type: ignore[arg-type]
+        )
+    application = builder.build()
+    application.bot_data["services"] = services
+    application.bot_data["warm_up"] = warm_up
+
+    application.add_handler(TypeHandler(Update, account.group_guard), group=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is intended: one flow per chat
+        application.add_handler(conversation())
+    application.add_handlers(
+        [
+            CommandHandler("path", results.path_command),
+            CommandHandler("progress", progress.progress_command),
+            CommandHandler("settings", account.settings_command),
+            CommandHandler("export", account.export_command),
+            CommandHandler("forget", account.forget_command),
+            CommandHandler("help", account.help_command),
+            CommandHandler("cancel", onboarding.cancel),
+            CallbackQueryHandler(onboarding.on_enroll_date, pattern=callbacks.PATTERN_ENROLL),
+            CallbackQueryHandler(progress.on_progress_button, pattern=callbacks.PATTERN_PROGRESS),
+            CallbackQueryHandler(account.on_settings_button, pattern=callbacks.PATTERN_SETTINGS),
+            MessageHandler(filters.COMMAND, account.unknown_command),
+            MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, account.not_text),
+            CallbackQueryHandler(account.stray_button),
+        ]
+    )
+    if extra is not None:
+        extra(application)
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,131 @@
+"""`credbot catalog ...`: export, validate, import, stats, search."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from bot.config import Settings
+from bot.tables import format_table
+from catalog.db import open_database
+from catalog.formats import FORMATS, CatalogFileError, read_file, write_csv, write_jsonl
+from catalog.repository import BundledCatalogError, CatalogRepository
+from catalog.stats import stats
+from catalog.validate import Validated, format_problems, validate
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"credbot: {message}", err=True)
+    sys.exit(code)
+
+
+def open_repository() -> CatalogRepository:
+    settings = Settings.from_env()
+    try:
+        return CatalogRepository(open_database(settings.db_path))
+    except BundledCatalogError as exc:
+        fail(str(exc), 1)
+        raise
+    except OSError as exc:
+        fail(f"cannot open database {settings.db_path}: {exc}")
+        raise
+
+
+@click.group("catalog")
+def catalog_group() -> None:
+    """The credential catalog (stored in CREDBOT_DB, default ./credbot.db)."""
+
+
+@catalog_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+def export_command(fmt: str) -> None:
+    """Print every credential, every field (JSON Lines by default)."""
+    repo = open_repository()
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    writer(repo.all(), sys.stdout)
+
+
+def _read(path: str, fmt: str | None) -> tuple[Validated, dict[int, tuple[str, ...]]]:
+    try:
+        result = read_file(Path(path), fmt, today=date.today())
+    except CatalogFileError as exc:
+        fail(str(exc))
+        raise
+    return validate(result.records), result.defaulted
+
+
+@catalog_group.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
+def validate_command(file: str, fmt: str | None) -> None:
+    """Check FILE and list every problem as FILE:LINE: field: message."""
+    checked, defaulted = _read(file, fmt)
+    if checked.problems:
+        click.echo(format_problems(checked.problems))
+        click.echo(f"{len(checked.problems)} problem(s); {len(checked.credentials)} record(s) are fine.", err=True)
+        sys.exit(1)
+    _report_defaults(defaulted)
+    click.echo(f"{file}: {len(checked.credentials)} valid credential(s).")
+
+
+def _report_defaults(defaulted: dict[int, tuple[str, ...]]) -> None:
+    for index, fields in sorted(defaulted.items()):
+        click.echo(f"achievement {index}: not in Open Badges 3.0, filled with defaults: {', '.join(fields)}")
+
+
+@catalog_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
+def import_command(file: str, fmt: str | None) -> None:
+    """Import FILE all-or-nothing: any problem imports nothing; a good file upserts by id."""
+    checked, defaulted = _read(file, fmt)
+    if checked.problems:
+        click.echo(format_problems(checked.problems))
+        click.echo(f"Nothing imported: {len(checked.problems)} problem(s) in {file}.", err=True)
+        sys.exit(1)
+    if not checked.credentials:
+        fail(f"{file}: no credentials found", 1)
+    repo = open_repository()
+    report = repo.upsert(checked.credentials)
+    _report_defaults(defaulted)
+    click.echo(
+        f"Imported {file}: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged "
+        f"({repo.count()} in the catalog)."
+    )
+
+
+@catalog_group.command("stats")
+def stats_command() -> None:
+    """Counts by provider, type, level, cost band and hours band."""
+    s = stats(open_repository().all())
+    click.echo(f"{s.total} credentials from {len(s.by_provider)} providers\n")
+    for title, counter in (
+        ("Type", s.by_type),
+        ("Level", s.by_level),
+        ("Cost", s.by_cost),
+        ("Hours", s.by_hours),
+    ):
+        click.echo(format_table([title, "count"], counter.most_common()))
+        click.echo()
+    top = s.by_provider.most_common()
+    click.echo(format_table(["Provider", "count"], top))
+
+
+@catalog_group.command("search")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+def search_command(text: tuple[str, ...], limit: int) -> None:
+    """Full-text search over title, description and skills."""
+    query = " ".join(text)
+    found = open_repository().search(query, limit=limit)
+    if not found:
+        click.echo(f"No credential mentions {query!r}. Try fewer or other words.")
+        return
+    rows = [
+        (c.id, c.title[:60], c.provider[:28], f"{c.hours:g} h", "free" if c.is_free else f"{c.cost:g} {c.currency}")
+        for c in found
+    ]
+    click.echo(format_table(["id", "title", "provider", "hours", "cost"], rows))

@@ -1,0 +1,211 @@
+"""`credbot recommend`, `credbot eval`, `credbot bench`: thin wrappers over recommender/."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.cli_catalog import fail
+from bot.config import Settings
+
+
+def _recommender(progress: bool = True) -> Any:
+    from catalog.db import open_database
+    from catalog.repository import BundledCatalogError
+    from recommender.service import build_recommender
+
+    settings = Settings.from_env()
+    try:
+        return build_recommender(open_database(settings.db_path), progress=progress and sys.stderr.isatty())
+    except BundledCatalogError as exc:
+        fail(str(exc), 1)
+
+
+def pick_json(pick: Any, hours_per_week: float | None) -> dict[str, Any]:
+    c = pick.credential
+    weeks = c.hours / hours_per_week if hours_per_week else c.weeks
+    return {
+        "id": c.id,
+        "title": c.title,
+        "provider": c.provider,
+        "url": c.url,
+        "hours": c.hours,
+        "weeks": round(weeks, 1),
+        "cost": c.cost,
+        "currency": c.currency,
+        "score": round(pick.score, 4),
+        "reasons": list(pick.reasons),
+        "format": c.format.value,
+        "level": c.level.value,
+        "credential_type": c.credential_type.value,
+        "covers": list(pick.covered),
+        "fits_time": pick.fits_time,
+    }
+
+
+def result_json(recs: Any, hours_per_week: float | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"results": [pick_json(p, hours_per_week) for p in recs.picks]}
+    t = recs.targeting
+    if t.goal_occupation is not None:
+        out["occupation"] = {
+            "title": t.goal_occupation.occupation.title,
+            "onet_soc": t.goal_occupation.occupation.onet_soc,
+            "similarity": round(t.goal_occupation.similarity, 3),
+            "confident": t.goal_occupation.confident,
+        }
+    out["missing_skills"] = list(t.missing_skills)
+    if recs.note:
+        out["note"] = recs.note
+    return out
+
+
+@click.command("recommend")
+@click.option("--role", default=None, help="Current role, e.g. 'nurse'.")
+@click.option("--goal", default=None, help="What you want to become or get better at.")
+@click.option("--skills", default=None, help="Skills you already have, comma-separated.")
+@click.option("--hours-per-week", default=None, help="e.g. 5 or '2-3 hours'.")
+@click.option("--weeks", default=None, help="e.g. 12, '3 months' or 'by June'.")
+@click.option("--budget", default=None, help="e.g. 0 (free only), 200, '$200', 'any'.")
+@click.option("--format", "fmt", type=click.Choice(["online", "in-person", "hybrid"]), default=None)
+@click.option("--level", type=click.Choice(["beginner", "intermediate", "advanced"]), default=None)
+@click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--batch", type=click.Path(dir_okay=False), default=None, help="JSON Lines of profiles.")
+def recommend_command(
+    role: str | None,
+    goal: str | None,
+    skills: str | None,
+    hours_per_week: str | None,
+    weeks: str | None,
+    budget: str | None,
+    fmt: str | None,
+    level: str | None,
+    top: int,
+    as_json: bool,
+    batch: str | None,
+) -> None:
+    """Rank credentials for a profile (or a --batch file of profiles) with reasons."""
+    from recommender.parsing import ParseError, profile_fields
+    from recommender.profile import Profile
+
+    today = date.today()
+    if batch:
+        _batch(Path(batch), top, today)
+        return
+    raw: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "role": role, "goal": goal, "skills": skills, "hours_per_week": hours_per_week, "weeks": weeks,
+            "budget": budget, "format": fmt, "level": level,
+        }.items()
+        if v is not None
+    }  # fmt: skip
+    for key in ("hours_per_week", "weeks", "budget"):
+        if key in raw:
+            with contextlib.suppress(ValueError):
+                raw[key] = float(raw[key])
+    try:
+        profile = Profile(**profile_fields(raw, today))  # type: ignore[arg-type]
+    except ParseError as exc:
+        fail(str(exc))
+        return
+    recs = _recommender().recommend(profile, today=today, top_k=top)
+    if as_json:
+        click.echo(json.dumps(result_json(recs, profile.hours_per_week), ensure_ascii=False))
+        return
+    _print_human(recs, profile)
+
+
+def _print_human(recs: Any, profile: Any) -> None:
+    t = recs.targeting
+    if t.goal_occupation is not None:
+        o = t.goal_occupation
+        sure = "sure" if o.confident else "not sure: treated as a free-form goal"
+        click.echo(
+            f"Goal matched to: {o.occupation.title} (O*NET {o.occupation.onet_soc}), "
+            f"similarity {o.similarity:.2f} ({sure})"
+        )
+    if t.missing_skills:
+        click.echo(
+            "Skills to gain: " + ", ".join(t.missing_skills[:12]) + ("..." if len(t.missing_skills) > 12 else "")
+        )
+    if recs.note:
+        click.echo("\n" + recs.note)
+    if not recs.picks:
+        click.echo("No credential matches. Try a larger budget, another format or fewer constraints.")
+        return
+    click.echo()
+    for n, p in enumerate(recs.picks, start=1):
+        c = p.credential
+        click.echo(f"{n}. {c.title} — {c.provider}  [score {p.score:.2f}]")
+        for reason in p.reasons:
+            click.echo(f"   • {reason}")
+        click.echo(f"   {c.url}")
+
+
+def _batch(path: Path, top: int, today: date) -> None:
+    from recommender.parsing import ParseError, profile_fields
+    from recommender.profile import Profile
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot be read ({exc})")
+        return
+    recommender = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            profile = Profile(**profile_fields(data, today))  # type: ignore[arg-type]
+        except json.JSONDecodeError as exc:
+            click.echo(json.dumps({"error": f"line {number}: bad JSON: {exc.msg}"}))
+            continue
+        except ParseError as exc:
+            click.echo(json.dumps({"error": f"line {number}: {exc}"}))
+            continue
+        if recommender is None:
+            recommender = _recommender()
+        recs = recommender.recommend(profile, today=today, top_k=top)
+        click.echo(json.dumps(result_json(recs, profile.hours_per_week), ensure_ascii=False))
+        sys.stdout.flush()
+
+
+@click.command("eval")
+@click.option("--write/--no-write", default=True, help="Write docs/EVALUATION.md.")
+def eval_command(write: bool) -> None:
+    """Recommendation quality on eval/profiles.jsonl: credbot vs TF-IDF vs embeddings-only."""
+    from recommender.evaluation import render_markdown, run_evaluation
+
+    report = run_evaluation(_recommender(), today=date(2026, 12, 1))
+    click.echo(report.table())
+    if write:
+        out = Path("docs/EVALUATION.md")
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(render_markdown(report), encoding="utf-8")
+        click.echo(f"\nWritten to {out}")
+
+
+@click.command("bench")
+@click.option("--quick", is_flag=True, help="Fewer repetitions and no 100k run (for a smoke test).")
+@click.option("--write/--no-write", default=True, help="Write docs/BENCHMARKS.md.")
+def bench_command(quick: bool, write: bool) -> None:
+    """Performance figures as ratios to bare model calls; writes docs/BENCHMARKS.md."""
+    from recommender.bench import run_bench
+
+    text = run_bench(quick=quick, echo=click.echo)
+    if write:
+        out = Path("docs/BENCHMARKS.md")
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"\nWritten to {out}")

@@ -1,0 +1,1 @@
+"""Handlers: parse the update, call a service, render, reply, return the next state."""

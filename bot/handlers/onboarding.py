@@ -1,0 +1,260 @@
+"""Onboarding: /start, one question at a time (buttons or typed answers), back, skip, a rich first message."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from telegram import Update
+
+from bot import keyboards, render
+from bot.callbacks import parse
+from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
+from bot.handlers.results import show_results
+from bot.onboarding import (
+    STEPS,
+    answer,
+    back,
+    from_first_message,
+    next_step,
+    position,
+    skip,
+)
+from bot.timezones import parse_timezone
+from recommender.parsing import ParseError, parse_duration, parse_hours_per_week, understand
+from store.models import EnrollmentStatus
+
+
+async def ask_next(update: Update, context: Context, draft: dict, history: list[str]) -> State:
+    s = services(context)
+    user = person(update, context)
+    step = next_step(draft)
+    if step is None:
+        s.store.save_draft(user.id, draft, State.RESULTS.value, history)
+        return await show_results(update, context)
+    s.store.save_draft(user.id, draft, State.ASKING.value, history)
+    await reply(
+        update,
+        context,
+        render.question(step.question, step.hint, position(step)),
+        keyboards.onboarding(step, bool(history)),
+    )
+    return State.ASKING
+
+
+async def start_onboarding(update: Update, context: Context, *, greet: bool = True) -> State:
+    user = person(update, context)
+    if greet:
+        await reply(update, context, render.welcome(user.first_name))
+    return await ask_next(update, context, dict(user.draft), list(user.history))
+
+
+async def start(update: Update, context: Context) -> State:
+    """/start always begins afresh (answers so far are replaced; earlier profile versions stay in the store)."""
+    s = services(context)
+    user = person(update, context)
+    s.store.save_draft(user.id, {}, State.ASKING.value, [])
+    s.store.set_pending(user.id, None)
+    await reply(update, context, render.welcome(user.first_name))
+    return await ask_next(update, context, {}, [])
+
+
+async def first_message(update: Update, context: Context) -> State:
+    """Text outside a conversation: a pending action, a refinement, or a first message that says a lot."""
+    from bot.handlers.results import on_refine
+
+    if await handle_pending(update, context):
+        return State.RESULTS
+    s = services(context)
+    user = person(update, context)
+    if user.draft and next_step(user.draft) is None:
+        result = await on_refine(update, context)
+        return State.RESULTS if result != State.ASKING else State.ASKING
+    found = from_first_message(understand(text_of(update), s.today()))
+    draft = {**user.draft, **found}
+    if found:
+        await reply(update, context, render.welcome(user.first_name) + "\n\n" + render.understood_summary(found))
+    else:
+        await reply(update, context, render.welcome(user.first_name))
+    history = [step.key for step in STEPS if step.key in draft]
+    return await ask_next(update, context, draft, history)
+
+
+async def on_answer(update: Update, context: Context) -> State:
+    """A typed answer to the current question; a message that says a lot fills several answers."""
+    if await handle_pending(update, context):
+        return State.ASKING
+    s = services(context)
+    user = person(update, context)
+    draft, history = dict(user.draft), list(user.history)
+    step = next_step(draft)
+    if step is None:
+        return await show_results(update, context)
+    text = text_of(update)
+    if step.key == "role":
+        found = from_first_message(understand(text, s.today()))
+        if len(found) >= 2:
+            draft.update(found)
+            history += [k.key for k in STEPS if k.key in found and k.key not in history]
+            await reply(update, context, render.understood_summary(found))
+            return await ask_next(update, context, draft, history)
+    if step.optional and text.lower() in {"skip", "none", "no", "-", "pass"}:
+        return await ask_next(update, context, skip(draft, step), [*history, step.key])
+    if text.lower() in {"back", "go back"}:
+        draft, history = back(draft, history)
+        return await ask_next(update, context, draft, history)
+    try:
+        draft = answer(draft, step, text, s.today())
+    except ParseError as err:
+        await reply(
+            update,
+            context,
+            f"{render.e(str(err))}\n\n" + render.question(step.question, step.hint, position(step)),
+            keyboards.onboarding(step, bool(history)),
+        )
+        return State.ASKING
+    return await ask_next(update, context, draft, [*history, step.key])
+
+
+async def on_choice(update: Update, context: Context) -> State | None:
+    """ob:pick:<step>:<i>, ob:back, ob:skip — only for the question being asked now."""
+    query = update.callback_query
+    assert query is not None
+    s = services(context)
+    user = person(update, context)
+    draft, history = dict(user.draft), list(user.history)
+    step = next_step(draft)
+    cb = parse(query.data)
+    if cb is None or step is None:
+        await query.answer("That question is already answered. /start begins again.", show_alert=True)
+        return None
+    if cb.action == "back":
+        await query.answer()
+        draft, history = back(draft, history)
+        return await ask_next(update, context, draft, history)
+    if cb.action == "skip":
+        try:
+            new = skip(draft, step)
+        except ParseError as err:
+            await query.answer(str(err), show_alert=True)
+            return None
+        await query.answer()
+        return await ask_next(update, context, new, [*history, step.key])
+    if cb.action == "pick" and len(cb.args) == 2 and cb.args[0] == step.key and cb.args[1].isdigit():
+        i = int(cb.args[1])
+        if i < len(step.choices):
+            await query.answer()
+            label, value = step.choices[i]
+            await reply(update, context, f"✔️ {render.e(label)}")
+            return await ask_next(update, context, answer(draft, step, value, s.today()), [*history, step.key])
+    await query.answer("That button belongs to an earlier question.", show_alert=True)
+    return None
+
+
+async def cancel(update: Update, context: Context) -> int:
+    s = services(context)
+    user = person(update, context)
+    s.store.set_pending(user.id, None)
+    set_state(context, user.id, None)
+    await reply(
+        update,
+        context,
+        "Okay, stopped. Your answers so far are saved: /recommend picks up where you left off, /start begins afresh.",
+    )
+    from telegram.ext import ConversationHandler
+
+    return ConversationHandler.END
+
+
+async def handle_pending(update: Update, context: Context) -> bool:
+    """A multi-message action waiting for typed text (finish date, hours, timezone). True if handled."""
+    s = services(context)
+    user = person(update, context)
+    pending = user.pending
+    if not pending:
+        return False
+    text = text_of(update)
+    kind = pending.get("kind")
+    if text.lower() in {"cancel", "stop", "never mind", "nevermind"}:
+        s.store.set_pending(user.id, None)
+        await reply(update, context, "Okay, cancelled.")
+        return True
+    if kind == "enroll":
+        try:
+            d = parse_duration(text, s.today())
+        except ParseError as err:
+            await reply(update, context, f"{render.e(str(err))} Or type <i>cancel</i>.")
+            return True
+        target = d.deadline or (s.today() + timedelta(days=math.ceil((d.weeks or 1) * 7)))
+        await enroll(update, context, pending["credential_id"], target)
+        return True
+    if kind == "log_hours":
+        try:
+            hours = parse_hours_per_week(text)  # same reading of "2", "1.5 h", "90 min"
+        except ParseError:
+            await reply(update, context, "How many hours? For example <i>1.5</i> or <i>45 min</i>.")
+            return True
+        from bot.handlers.progress import log_hours
+
+        s.store.set_pending(user.id, None)
+        await log_hours(update, context, int(pending["enrollment_id"]), hours)
+        return True
+    if kind == "timezone":
+        zone = parse_timezone(text)
+        if zone is None:
+            await reply(
+                update,
+                context,
+                "I don't know that place. Try a city like <i>Berlin</i> or <i>New York</i>, a zone like "
+                "<i>Europe/Lisbon</i>, or an offset like <i>UTC+2</i>.",
+            )
+            return True
+        s.store.update_settings(user.id, timezone=zone)
+        s.store.set_pending(user.id, None)
+        await reply(update, context, f"Time zone set to <b>{render.e(zone)}</b>.")
+        return True
+    s.store.set_pending(user.id, None)
+    return False
+
+
+async def enroll(update: Update, context: Context, credential_id: str, target: date) -> None:
+    s = services(context)
+    user = person(update, context)
+    credential = s.credential(credential_id)
+    if credential is None:
+        s.store.set_pending(user.id, None)
+        await reply(update, context, "That credential is no longer in the catalog, sorry. /recommend for fresh picks.")
+        return
+    if target <= s.today():
+        await reply(update, context, "That date has passed. Which later date should I plan for?")
+        return
+    e = s.store.enroll(user.id, credential.id, credential.hours, s.today(), target, s.now())
+    s.store.add_feedback(user.id, credential.id, "enrolled", s.now())
+    s.store.set_pending(user.id, None)
+    weeks = max((target - s.today()).days / 7, 1 / 7)
+    pace = credential.hours / weeks
+    await reply(
+        update,
+        context,
+        f"✅ Enrolled in <b>{render.e(credential.title)}</b> (status: {EnrollmentStatus(e.status).value}).\n"
+        f"Target: {target:%-d %B %Y}, about {pace:.1f} h/week. Log progress any time with /progress; "
+        "I'll check in now and then (change that in /settings).",
+    )
+
+
+async def on_enroll_date(update: Update, context: Context) -> None:
+    """enr:d:<ref>:<iso date> — a suggested finish date was tapped."""
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    s = services(context)
+    credential = s.credential_by_ref(cb.args[0]) if cb and len(cb.args) == 2 else None
+    try:
+        target = date.fromisoformat(cb.args[1]) if cb and len(cb.args) == 2 else None
+    except ValueError:
+        target = None
+    if credential is None or target is None:
+        await query.answer("That button is out of date.", show_alert=True)
+        return
+    await query.answer()
+    await enroll(update, context, credential.id, target)

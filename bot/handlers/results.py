@@ -1,0 +1,177 @@
+"""Results: cards with Details / Enroll / 👍 / 👎, More, learning path, and free-text refinement."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import keyboards, render
+from bot.callbacks import parse
+from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
+from bot.onboarding import next_step, profile_from_draft
+from catalog.schema import Credential
+from recommender.path import plan_path
+from recommender.refine import refine
+
+
+async def show_results(update: Update, context: Context, *, more: bool = False) -> State:
+    s = services(context)
+    user = person(update, context)
+    profile = profile_from_draft(user.draft)
+    s.store.save_profile(user.id, user.draft, s.now())
+    exclude = s.store.shown_ids(user.id) if more else []
+    recommender = await asyncio.to_thread(s.recommender)
+    recs = await asyncio.to_thread(
+        recommender.recommend,
+        profile,
+        today=s.today(),
+        top_k=5,
+        feedback=s.feedback_model(user.id),
+        exclude=exclude,
+    )
+    if more and not recs.picks:
+        await reply(
+            update,
+            context,
+            "That's everything that fits your answers. Type <i>longer</i> or "
+            "<i>any budget</i>, or tap <b>Change my answers</b>.",
+            keyboards.results_footer(),
+        )
+        set_state(context, user.id, State.RESULTS)
+        return State.RESULTS
+    s.store.record_shown(user.id, [(p.credential.id, p.score) for p in recs.picks], s.now())
+    await reply(update, context, render.results_intro(recs))
+    for n, pick in enumerate(recs.picks, start=1):
+        await reply(update, context, render.card(n, pick), keyboards.card(pick.credential.id))
+    await reply(update, context, render.RESULTS_FOOTER, keyboards.results_footer())
+    set_state(context, user.id, State.RESULTS)
+    return State.RESULTS
+
+
+async def on_refine(update: Update, context: Context) -> State | int:
+    """Free text after results: a refinement ("cheaper", "shorter", "something in Python") re-ranks."""
+    from bot.handlers.onboarding import handle_pending, start_onboarding
+
+    if await handle_pending(update, context):
+        return State.RESULTS
+    s = services(context)
+    user = person(update, context)
+    if next_step(user.draft) is not None:
+        return await start_onboarding(update, context, greet=False)
+    shown = [c for c in (s.credential(cid) for cid in s.store.last_batch(user.id)) if c is not None]
+    change = refine(text_of(update), user.draft, shown)
+    if change is None:
+        await reply(
+            update,
+            context,
+            "I can refine your picks if you say things like <i>cheaper</i>, <i>free</i>, <i>shorter</i>, "
+            "<i>easier</i>, <i>online</i> or <i>something in Python</i>. /start redoes your answers, /help lists "
+            "everything I can do.",
+        )
+        return State.RESULTS
+    draft = {**user.draft, **change.changes}
+    s.store.save_draft(user.id, draft, State.RESULTS.value, user.history)
+    await reply(update, context, f"Okay: {render.e(change.summary)}. Re-ranking…")
+    return await show_results(update, context)
+
+
+async def _credential_from_button(update: Update, context: Context) -> tuple[str, Credential | None]:
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    if cb is None or len(cb.args) < 1:
+        return "", None
+    credential = await asyncio.to_thread(services(context).credential_by_ref, cb.args[0])
+    return cb.action, credential
+
+
+async def on_card(update: Update, context: Context) -> State | None:
+    """Details / Enroll / 👍 / 👎 on a card; a stale or forged button changes nothing."""
+    query = update.callback_query
+    assert query is not None
+    action, credential = await _credential_from_button(update, context)
+    if credential is None or action not in {"d", "e", "u", "x"}:
+        await query.answer("That button is out of date. Ask for fresh picks with /recommend.", show_alert=True)
+        return None
+    s = services(context)
+    user = person(update, context)
+    if action == "d":
+        await query.answer()
+        await reply(update, context, render.details(credential), keyboards.card(credential.id))
+    elif action == "u":
+        s.store.add_feedback(user.id, credential.id, "like", s.now())
+        await query.answer("👍 Noted: I'll show more like this.")
+    elif action == "x":
+        s.store.add_feedback(user.id, credential.id, "dislike", s.now())
+        await query.answer("👎 Noted: fewer like this from now on.")
+    else:
+        await query.answer()
+        pace = user.draft.get("hours_per_week") or credential.hours_per_week
+        suggested = s.today() + timedelta(days=max(7, round(credential.hours / pace * 7)))
+        later = s.today() + timedelta(days=max(14, round(credential.hours / pace * 7 * 1.5)))
+        s.store.set_pending(user.id, {"kind": "enroll", "credential_id": credential.id})
+        await reply(
+            update,
+            context,
+            f"Great choice: <b>{render.e(credential.title)}</b> (about {credential.hours:g} h).\n"
+            f"When do you want to finish? Tap a date or type one (e.g. <i>by 15 March</i>, <i>in 6 weeks</i>).",
+            keyboards.enroll_dates(credential.id, suggested, later),
+        )
+    return None
+
+
+async def on_results_button(update: Update, context: Context) -> State | int | None:
+    """More / My learning path / Change my answers."""
+    from bot.handlers.onboarding import start_onboarding
+
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    await query.answer()
+    if cb is None or cb.action not in {"more", "path", "change"}:
+        await reply(update, context, "That button is out of date. /recommend shows fresh picks.")
+        return None
+    user = person(update, context)
+    if cb.action == "change":
+        services(context).store.save_draft(user.id, {}, State.ASKING.value, [])
+        await reply(update, context, "Let's go through your answers again.")
+        return await start_onboarding(update, context, greet=False)
+    if next_step(user.draft) is not None:
+        return await start_onboarding(update, context, greet=False)
+    if cb.action == "more":
+        return await show_results(update, context, more=True)
+    await send_path(update, context)
+    return State.RESULTS
+
+
+async def send_path(update: Update, context: Context) -> None:
+    s = services(context)
+    user = person(update, context)
+    picks = [c for c in (s.credential(cid) for cid in s.store.last_batch(user.id)) if c is not None]
+    if not picks:
+        await reply(update, context, "No picks yet. Answer a few questions with /start first.")
+        return
+    profile = profile_from_draft(user.draft)
+    path = plan_path(
+        picks, today=s.today(), hours_per_week=profile.hours_per_week, deadline=profile.deadline, weeks=profile.weeks
+    )
+    await reply(update, context, render.path_text(path))
+
+
+async def path_command(update: Update, context: Context) -> None:
+    await send_path(update, context)
+
+
+async def recommend_command(update: Update, context: Context) -> State | int:
+    from bot.handlers.onboarding import start_onboarding
+
+    user = person(update, context)
+    if next_step(user.draft) is not None:
+        return await start_onboarding(update, context, greet=not user.draft)
+    return await show_results(update, context)
+
+
+END = ConversationHandler.END

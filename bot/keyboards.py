@@ -1,0 +1,69 @@
+"""Inline keyboards; every callback goes through bot.callbacks.make so it is short and well-formed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import make, ref
+from bot.onboarding import Step
+from store.models import Enrollment, EnrollmentStatus
+
+
+def button(text: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=make(*parts))
+
+
+def onboarding(step: Step, can_go_back: bool) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    if step.choices:
+        rows.append([button(label, "ob", "pick", step.key, i) for i, (label, _) in enumerate(step.choices)])
+    nav = []
+    if can_go_back:
+        nav.append(button("⬅️ Back", "ob", "back"))
+    if step.optional:
+        nav.append(button("Skip ➡️", "ob", "skip"))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def card(credential_id: str) -> InlineKeyboardMarkup:
+    r = ref(credential_id)
+    return InlineKeyboardMarkup(
+        [[button("Details", "rec", "d", r), button("Enroll", "rec", "e", r), button("👍", "rec", "u", r),
+          button("👎", "rec", "x", r)]]
+    )  # fmt: skip
+
+
+def results_footer() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button("More", "res", "more"), button("My learning path", "res", "path")],
+         [button("Change my answers", "res", "change")]]
+    )  # fmt: skip
+
+
+def enroll_dates(credential_id: str, suggested: date, later: date) -> InlineKeyboardMarkup:
+    r = ref(credential_id)
+    return InlineKeyboardMarkup(
+        [[button(f"{suggested:%-d %b %Y} (your pace)", "enr", "d", r, suggested.isoformat())],
+         [button(f"{later:%-d %b %Y} (relaxed)", "enr", "d", r, later.isoformat())]]
+    )  # fmt: skip
+
+
+def progress(enrollment: Enrollment) -> InlineKeyboardMarkup:
+    i = enrollment.id
+    if enrollment.status == EnrollmentStatus.COMPLETED:
+        return InlineKeyboardMarkup([])
+    if enrollment.status in (EnrollmentStatus.ON_HOLD, EnrollmentStatus.WITHDREW):
+        return InlineKeyboardMarkup([[button("▶️ Resume", "prog", "r", i)]])
+    return InlineKeyboardMarkup(
+        [[button("+1 h", "prog", "h", i, 1), button("+2 h", "prog", "h", i, 2), button("Log hours…", "prog", "l", i)],
+         [button("Module done", "prog", "m", i), button("Completed ✅", "prog", "c", i)],
+         [button("Pause", "prog", "p", i), button("Withdraw", "prog", "w", i)]]
+    )  # fmt: skip
+
+
+def forget_confirm() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("Yes, delete everything", "fgt", "yes"), button("No, keep it", "fgt", "no")]])

@@ -1,0 +1,212 @@
+"""The onboarding questions as data and pure functions: what to ask next, how an answer changes the draft.
+
+The draft is a plain dict kept in the store (users.draft), so a restart resumes where the person was. A key
+present in the draft means "answered" (possibly skipped, then its value is None or empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from recommender.parsing import (
+    ParseError,
+    Understood,
+    parse_budget,
+    parse_duration,
+    parse_format,
+    parse_hours_per_week,
+    parse_skills,
+)
+from recommender.profile import Profile
+
+Parser = Callable[[str, date], dict[str, Any]]
+
+
+def _role(text: str, today: date) -> dict[str, Any]:
+    return {"role": _short_text(text, "your current role")}
+
+
+def _goal(text: str, today: date) -> dict[str, Any]:
+    return {"goal": _short_text(text, "your goal")}
+
+
+def _short_text(text: str, what: str) -> str:
+    value = " ".join(text.split())
+    if len(value) < 2:
+        raise ParseError(f"Could you tell me {what} in a few words?")
+    if len(value) > 200:
+        raise ParseError(f"That's a lot! Please describe {what} in under 200 characters.")
+    return value
+
+
+def _skills(text: str, today: date) -> dict[str, Any]:
+    return {"skills": list(parse_skills(text))}
+
+
+def _hours(text: str, today: date) -> dict[str, Any]:
+    return {"hours_per_week": parse_hours_per_week(text)}
+
+
+def _deadline(text: str, today: date) -> dict[str, Any]:
+    d = parse_duration(text, today)
+    return {"weeks": d.weeks, "deadline": d.deadline.isoformat() if d.deadline else None}
+
+
+def _budget(text: str, today: date) -> dict[str, Any]:
+    b = parse_budget(text)
+    return {"budget": b.amount, "currency": b.currency}
+
+
+def _format(text: str, today: date) -> dict[str, Any]:
+    f = parse_format(text)
+    return {"format": f.value if f else None}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    key: str  # the draft key that marks the step answered
+    question: str
+    hint: str
+    choices: tuple[tuple[str, str], ...]  # (button label, typed-equivalent value)
+    optional: bool
+    parse: Parser
+    skipped: dict[str, Any]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("role", "What do you do now?", "e.g. 'nurse', 'retail assistant', 'student'", (), False, _role, {}),
+    Step(
+        "goal",
+        "What do you want to become, or get better at?",
+        "e.g. 'data analyst', 'run better meetings', 'front-end web development'",
+        (),
+        False,
+        _goal,
+        {},
+    ),
+    Step(
+        "skills",
+        "Which skills do you already have? (optional)",
+        "e.g. 'Excel, customer service, some SQL'",
+        (),
+        True,
+        _skills,
+        {"skills": []},
+    ),
+    Step(
+        "hours_per_week",
+        "How many hours a week can you really give?",
+        "tap one or type e.g. 'about 4 hours'",
+        (("2 h", "2"), ("5 h", "5"), ("10 h", "10")),
+        False,
+        _hours,
+        {},
+    ),
+    Step(
+        "weeks",
+        "By when do you want to be done, or for how long?",
+        "e.g. '3 months', '8 weeks', 'by June'",
+        (("1 month", "1 month"), ("3 months", "3 months"), ("6 months", "6 months")),
+        True,
+        _deadline,
+        {"weeks": None, "deadline": None},
+    ),
+    Step(
+        "budget",
+        "What can you spend?",
+        "tap one or type e.g. '$200'",
+        (("Free only", "free"), ("Up to $100", "100"), ("Up to $500", "500"), ("Any", "any")),
+        False,
+        _budget,
+        {},
+    ),
+    Step(
+        "format",
+        "Online, in person, or either?",
+        "tap one or type it",
+        (("Online", "online"), ("In person", "in person"), ("Either", "either")),
+        False,
+        _format,
+        {},
+    ),
+)
+STEP_BY_KEY = {s.key: s for s in STEPS}
+
+
+def next_step(draft: dict[str, Any]) -> Step | None:
+    for step in STEPS:
+        if step.key not in draft:
+            return step
+    return None
+
+
+def position(step: Step) -> str:
+    return f"{STEPS.index(step) + 1} of {len(STEPS)}"
+
+
+def answer(draft: dict[str, Any], step: Step, text: str, today: date) -> dict[str, Any]:
+    """The draft with this answer applied; raises ParseError with a friendly hint."""
+    return {**draft, **step.parse(text, today)}
+
+
+def skip(draft: dict[str, Any], step: Step) -> dict[str, Any]:
+    if not step.optional:
+        raise ParseError("This one I need to give good picks. A rough answer is fine!")
+    return {**draft, **step.skipped}
+
+
+def back(draft: dict[str, Any], history: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """Forget the most recent answer so it is asked again."""
+    if not history:
+        return draft, history
+    last = history[-1]
+    step = STEP_BY_KEY[last]
+    remove = set(step.skipped) | {step.key} | ({"currency"} if last == "budget" else set())
+    if last == "weeks":
+        remove |= {"deadline"}
+    return {k: v for k, v in draft.items() if k not in remove}, history[:-1]
+
+
+def from_first_message(understood: Understood) -> dict[str, Any]:
+    """Fields a free-form first message already answered."""
+    draft: dict[str, Any] = {}
+    if understood.role:
+        draft["role"] = understood.role
+    if understood.goal:
+        draft["goal"] = understood.goal
+    if understood.skills:
+        draft["skills"] = list(understood.skills)
+    if understood.hours_per_week:
+        draft["hours_per_week"] = understood.hours_per_week
+    if understood.weeks or understood.deadline:
+        draft["weeks"] = understood.weeks
+        draft["deadline"] = understood.deadline.isoformat() if understood.deadline else None
+    if understood.budget is not None:
+        draft["budget"] = understood.budget.amount
+        draft["currency"] = understood.budget.currency
+    if understood.format_given:
+        draft["format"] = understood.format.value if understood.format else None
+    return draft
+
+
+def profile_from_draft(draft: dict[str, Any]) -> Profile:
+    from catalog.schema import Format, Level
+
+    deadline = draft.get("deadline")
+    return Profile(
+        role=draft.get("role") or "",
+        goal=draft.get("goal") or "",
+        skills=tuple(draft.get("skills") or ()),
+        target_skills=tuple(draft.get("target_skills") or ()),
+        hours_per_week=draft.get("hours_per_week"),
+        weeks=draft.get("weeks"),
+        deadline=date.fromisoformat(deadline) if deadline else None,
+        budget=draft.get("budget"),
+        currency=draft.get("currency") or "USD",
+        format=Format(draft["format"]) if draft.get("format") else None,
+        level=Level(draft["level"]) if draft.get("level") else None,
+        max_hours=draft.get("max_hours"),
+    )

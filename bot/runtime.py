@@ -1,0 +1,63 @@
+"""Constructing services and running the application (polling, sandbox) — the impure edge."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+
+from bot.services import Clock, Services, utc_now
+from catalog.db import open_database
+from catalog.occupations import load_occupations
+from catalog.repository import CatalogRepository
+from recommender.encoder import Encoder, SentenceTransformerEncoder
+from recommender.engine import Recommender
+from recommender.index import EmbeddingCache
+from store.repository import Store
+
+TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+class RedactingFilter(logging.Filter):
+    """Logs never contain the token (httpx logs request URLs, which carry it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if TOKEN_RE.search(message):
+            record.msg = TOKEN_RE.sub("<token>", message)
+            record.args = ()
+        return True
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def make_services(
+    db_path: str | Path | None,
+    *,
+    clock: Clock = utc_now,
+    encoder: Encoder | None = None,
+) -> Services:
+    db = open_database(db_path)
+    catalog = CatalogRepository(db)
+    store = Store(db)
+    cache = EmbeddingCache(db)
+
+    def make() -> Recommender:
+        return Recommender(
+            catalog.all(),
+            encoder or SentenceTransformerEncoder(),
+            occupations=load_occupations(),
+            cache=cache,
+        )
+
+    return Services(db=db, store=store, catalog=catalog, make_recommender=make, clock=clock)

@@ -1,0 +1,71 @@
+"""What handlers need, built once and kept in `application.bot_data["services"]`."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlite_utils import Database
+
+from bot.callbacks import ref
+from catalog.repository import CatalogRepository
+from catalog.schema import Credential
+from recommender.engine import Recommender
+from recommender.feedback import FeedbackModel, event_for, learn
+from store.repository import Store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    db: Database
+    store: Store
+    catalog: CatalogRepository
+    make_recommender: Callable[[], Recommender]
+    clock: Clock = utc_now
+    _recommender: Recommender | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _refs: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def recommender(self) -> Recommender:
+        """Built on first use (model load + index); thread-safe so a warm-up thread and a handler can race."""
+        with self._lock:
+            if self._recommender is None:
+                self._recommender = self.make_recommender()
+                self._refs = {ref(c.id): c.id for c in self._recommender.credentials}
+            return self._recommender
+
+    async def warm_up(self) -> None:
+        await asyncio.to_thread(self.recommender)
+
+    def credential_by_ref(self, short: str) -> Credential | None:
+        rec = self.recommender()
+        cid = self._refs.get(short)
+        return rec.credentials[rec.by_id[cid]] if cid is not None else None
+
+    def credential(self, credential_id: str) -> Credential | None:
+        rec = self.recommender()
+        i = rec.by_id.get(credential_id)
+        return rec.credentials[i] if i is not None else None
+
+    def feedback_model(self, user_id: int) -> FeedbackModel:
+        events = []
+        for cid, kind in self.store.feedback(user_id):
+            c = self.credential(cid)
+            if c is not None:
+                events.append(event_for(c, kind))
+        return learn(events)

@@ -1,0 +1,155 @@
+"""SQLite storage of the catalog through sqlite-utils: migrations at open, upsert by id, FTS search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from catalog.formats import read_jsonl
+from catalog.schema import LIST_FIELDS, Credential
+from catalog.validate import Validated, format_problems, validate
+
+migrations = Migrations("credbot-catalog")
+
+
+@migrations()
+def create_credentials(db: Database) -> None:
+    db["credentials"].create(  # type: ignore[union-attr]
+        {
+            "id": str,
+            "title": str,
+            "provider": str,
+            "url": str,
+            "description": str,
+            "skills": str,
+            "credential_type": str,
+            "level": str,
+            "hours": float,
+            "weeks": float,
+            "hours_per_week": float,
+            "cost": float,
+            "currency": str,
+            "format": str,
+            "language": str,
+            "earn_by": str,
+            "prerequisites": str,
+            "alignments": str,
+            "source": str,
+            "as_of": str,
+            "content_hash": str,
+        },
+        pk="id",
+    )
+    db["credentials"].enable_fts(  # type: ignore[union-attr]
+        ["title", "description", "skills"], create_triggers=True, tokenize="porter"
+    )
+    db["catalog_meta"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
+
+
+class BundledCatalogError(RuntimeError):
+    """The catalog shipped with the package does not validate: a packaging bug, reported plainly."""
+
+
+def bundled_text() -> str:
+    return resources.files("catalog").joinpath("data/credentials.jsonl").read_text(encoding="utf-8")
+
+
+def load_bundled() -> Validated:
+    return validate(read_jsonl(bundled_text(), "catalog/data/credentials.jsonl"))
+
+
+def _row(credential: Credential) -> dict[str, Any]:
+    row = credential.to_dict()
+    for key in LIST_FIELDS:
+        row[key] = json.dumps(row[key], ensure_ascii=False)
+    row["content_hash"] = credential.content_hash()
+    return row
+
+
+def _credential(row: dict[str, Any]) -> Credential:
+    data = dict(row)
+    data.pop("content_hash", None)
+    data.pop("rank", None)
+    for key in LIST_FIELDS:
+        data[key] = json.loads(data[key] or "[]")
+    return Credential.from_dict(data)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+class CatalogRepository:
+    """The catalog table; one instance per open Database."""
+
+    def __init__(self, db: Database, *, load_bundled_data: bool = True) -> None:
+        self.db = db
+        migrations.apply(db)
+        if load_bundled_data:
+            self.sync_bundled()
+
+    # -- writing -----------------------------------------------------------------------------------------------
+    def sync_bundled(self) -> None:
+        """Load the bundled catalog on first use, and again whenever the shipped file changes."""
+        text = bundled_text()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        meta = self.db["catalog_meta"]
+        try:
+            current = meta.get("bundled_hash")["value"]  # type: ignore[union-attr]
+        except Exception:
+            current = None
+        if current == digest:
+            return
+        result = load_bundled()
+        if not result.ok:
+            raise BundledCatalogError("the bundled catalog has errors:\n" + format_problems(result.problems, limit=20))
+        with self.db.atomic():
+            self.upsert(result.credentials)
+            meta.upsert({"key": "bundled_hash", "value": digest}, pk="key")  # type: ignore[union-attr]
+
+    def upsert(self, credentials: Iterable[Credential]) -> ImportReport:
+        """Insert or update by id inside one transaction; unchanged records are left alone."""
+        table = self.db["credentials"]
+        existing = {row["id"]: row["content_hash"] for row in self.db.query("select id, content_hash from credentials")}
+        rows = [_row(c) for c in credentials]
+        changed = [r for r in rows if existing.get(r["id"]) != r["content_hash"]]
+        with self.db.atomic():
+            if changed:
+                table.upsert_all(changed, pk="id")  # type: ignore[union-attr]
+        inserted = sum(1 for r in changed if r["id"] not in existing)
+        return ImportReport(inserted=inserted, updated=len(changed) - inserted, unchanged=len(rows) - len(changed))
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def all(self) -> list[Credential]:
+        return [_credential(r) for r in self.db["credentials"].rows_where(order_by="id")]  # type: ignore[union-attr]
+
+    def get(self, credential_id: str) -> Credential | None:
+        rows = list(self.db["credentials"].rows_where("id = ?", [credential_id]))  # type: ignore[union-attr]
+        return _credential(rows[0]) if rows else None
+
+    def count(self) -> int:
+        return self.db["credentials"].count  # type: ignore[union-attr]
+
+    def hashes(self) -> dict[str, str]:
+        return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from credentials")}
+
+    def search(self, text: str, limit: int = 10) -> list[Credential]:
+        """Full-text search (porter-stemmed) over title, description and skills; any word may match."""
+        words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+        if not words:
+            return []
+        query = " OR ".join(f'"{w}"' for w in words)
+        rows = self.db["credentials"].search(query, limit=limit)  # type: ignore[union-attr]
+        return [_credential(r) for r in rows]
+
+    def iter_rows(self) -> Iterator[dict[str, Any]]:
+        yield from self.db["credentials"].rows_where(order_by="id")  # type: ignore[union-attr]

@@ -1,0 +1,221 @@
+"""`credbot bench`: performance as ratios to bare model calls, so figures survive a noisy shared machine.
+
+Synthetic 10k/100k catalogs are made by perturbing real records (hours, cost, title suffix) and their vectors
+(small Gaussian noise, renormalized), so scaling is measured without hours of encoding.
+"""
+
+from __future__ import annotations
+
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from catalog.db import open_database
+from catalog.occupations import load_occupations
+from catalog.repository import CatalogRepository
+from catalog.schema import Credential
+from recommender.encoder import SentenceTransformerEncoder
+from recommender.engine import Recommender
+from recommender.index import EmbeddingCache
+from recommender.profile import Profile
+
+TODAY = date(2026, 12, 1)
+PROFILES = [
+    Profile(role="teacher", goal="become a data analyst", hours_per_week=5, weeks=12),
+    Profile(role="nurse", goal="move into health informatics", hours_per_week=4, weeks=26),
+    Profile(role="retail assistant", goal="front-end web developer", hours_per_week=10, weeks=20, budget=0),
+    Profile(role="team lead", goal="get better at people management and running meetings", hours_per_week=2),
+    Profile(role="customer support agent", goal="write better customer service emails", hours_per_week=3, weeks=4),
+    Profile(role="accountant", goal="learn python for finance", hours_per_week=6, weeks=16, budget=200),
+    Profile(role="office administrator", goal="project manager", hours_per_week=8, weeks=30),
+    Profile(role="marketing assistant", goal="digital marketing and SEO", hours_per_week=5, weeks=10),
+    Profile(role="help desk technician", goal="cloud engineer on AWS", hours_per_week=7, weeks=24),
+    Profile(role="shop owner", goal="start and grow a small business", hours_per_week=3, weeks=8),
+]
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def _median_p95(samples: Sequence[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def bare_query_ms(encoder: SentenceTransformerEncoder, texts: Sequence[str]) -> list[float]:
+    model = encoder.model()
+    out = []
+    for text in texts:
+        start = time.perf_counter()
+        model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        out.append(_ms(time.perf_counter() - start))
+    return out
+
+
+def synthetic(
+    credentials: Sequence[Credential], vectors: np.ndarray, n: int, seed: int = 7
+) -> tuple[list[Credential], np.ndarray]:
+    """n records perturbed from real ones, with vectors perturbed the same way (noise sigma 0.03 per dim)."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    base = list(credentials)
+    picks = [rng.randrange(len(base)) for _ in range(n)]
+    out = []
+    for k, i in enumerate(picks):
+        c = base[i]
+        factor = rng.uniform(0.6, 1.6)
+        out.append(
+            replace(
+                c,
+                id=f"{c.id}-s{k}",
+                title=f"{c.title} ({rng.choice(['Edition', 'Track', 'Series', 'Path'])} {k % 97})",
+                hours=round(max(1.0, c.hours * factor), 1),
+                weeks=max(1.0, round(c.weeks * factor, 1)),
+                cost=0.0 if c.cost == 0 and rng.random() < 0.8 else round(c.cost * rng.uniform(0.5, 1.5) + 10, 0),
+            )
+        )
+    vecs = vectors[picks] + nrng.normal(0, 0.03, size=(n, vectors.shape[1])).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return out, vecs.astype(np.float32)
+
+
+def recommend_ms(rec: Recommender, encoder: SentenceTransformerEncoder, rounds: int) -> list[float]:
+    out = []
+    for r in range(rounds):
+        for p in PROFILES:
+            profile = replace(p, goal=f"{p.goal}" + (" " * r))  # distinct text each round: no cache hits
+            encoder._cache.clear()
+            start = time.perf_counter()
+            rec.recommend(profile, today=TODAY, top_k=5)
+            out.append(_ms(time.perf_counter() - start))
+    return out
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def import_pulls_torch() -> bool:
+    code = "import sys, credbot, catalog, recommender, recommender.engine, bot.cli; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    return result.stdout.strip() == "True"
+
+
+def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> str:
+    encoder = SentenceTransformerEncoder()
+    t0 = time.perf_counter()
+    encoder.model()
+    load_s = time.perf_counter() - t0
+    echo(f"model loaded in {load_s:.1f} s")
+    rounds = 2 if quick else 5
+
+    queries = [f"{p.goal} {p.role} {i}" for i in range(3 if quick else 6) for p in PROFILES]
+    bare_query_ms(encoder, queries[:5])  # warm-up
+    q_med, q_p95 = _median_p95(bare_query_ms(encoder, queries))
+    echo(f"bare encode_query: median {q_med:.1f} ms")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(Path(tmp) / "bench.db")
+        credentials = CatalogRepository(db).all()
+        texts = [c.document_text() for c in credentials]
+        t0 = time.perf_counter()
+        encoder.encode_documents(texts)
+        raw_s = time.perf_counter() - t0
+        raw_rate = len(texts) / raw_s
+
+        cache = EmbeddingCache(db)
+        occupations = load_occupations()
+        t0 = time.perf_counter()
+        rec = Recommender(credentials, encoder, occupations=occupations, cache=cache)
+        full_s = time.perf_counter() - t0
+        # the credential part alone, for throughput: re-encode the same texts through the cache
+        db.execute("delete from embeddings where key like 'cred:%'")
+        t0 = time.perf_counter()
+        cache.vectors(encoder, [(f"cred:{c.id}", c.content_hash(), c.document_text()) for c in credentials])
+        index_s = time.perf_counter() - t0
+        index_rate = len(texts) / index_s
+        t0 = time.perf_counter()
+        Recommender(credentials, encoder, occupations=occupations, cache=cache)
+        reindex_s = time.perf_counter() - t0
+        echo(f"index: {index_rate:.0f} docs/s vs raw {raw_rate:.0f} docs/s; re-index {reindex_s:.2f} s")
+
+        rows = []
+        small = recommend_ms(rec, encoder, rounds)
+        rows.append(("bundled", len(credentials), *_median_p95(small)))
+        echo(f"recommend @ {len(credentials)}: median {rows[-1][2]:.1f} ms")
+        rss_10k = 0.0
+        for n in (10_000,) if quick else (10_000, 100_000):
+            syn, vecs = synthetic(credentials, rec.vectors, n)
+            t0 = time.perf_counter()
+            big = Recommender(syn, encoder, occupations=occupations, cache=cache, vectors=vecs)
+            build_s = time.perf_counter() - t0
+            samples = recommend_ms(big, encoder, rounds)
+            rows.append((f"synthetic ({build_s:.0f} s to build)", n, *_median_p95(samples)))
+            echo(f"recommend @ {n}: median {rows[-1][2]:.1f} ms")
+            if n == 10_000:
+                rss_10k = rss_mb()
+            del big, syn, vecs
+    torch_on_import = import_pulls_torch()
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Produced by `credbot bench{' --quick' if quick else ''}` on {date.today().isoformat()}: "
+        f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}. "
+        "The machine is shared and noisy, so figures are ratios to bare model calls measured in the same run; "
+        "latencies are medians and p95 over "
+        f"{rounds * len(PROFILES)} recommendations per catalog size (each with a fresh query encode).",
+        "",
+        "## Recommend latency",
+        "",
+        f"One bare `encode_query` call: median {q_med:.1f} ms, p95 {q_p95:.1f} ms (the unit below).",
+        "",
+        "| catalog | records | median ms | p95 ms | median / encode | p95 / encode | target (p95) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    targets = {10_000: "<= 1.5x", 100_000: "<= 3x"}
+    for name, n, med, p95 in rows:
+        lines.append(
+            f"| {name} | {n} | {med:.1f} | {p95:.1f} | {med / q_med:.2f}x | {p95 / q_med:.2f}x | "
+            f"{targets.get(n, '-')} |"
+        )
+    lines += [
+        "",
+        "## Indexing",
+        "",
+        "| measure | value | ratio | target |",
+        "|---|---|---|---|",
+        f"| raw `encode_document` throughput | {raw_rate:.0f} docs/s | 1.00x | - |",
+        f"| credbot indexing throughput (encode + SQLite cache) | {index_rate:.0f} docs/s | "
+        f"{index_rate / raw_rate:.2f}x raw | >= 0.9x |",
+        f"| full index incl. skills and occupations (cold cache) | {full_s:.1f} s | - | - |",
+        f"| re-index of an unchanged catalog | {reindex_s:.2f} s | {reindex_s / full_s:.1%} of a full index | <= 5% |",
+        "",
+        "## Memory and start-up",
+        "",
+        f"- Peak RSS with the model and a 10k-record catalog loaded: {rss_10k:.0f} MB (target <= 900 MB).",
+        f"- Peak RSS at the end of the run (after 100k): {rss_mb():.0f} MB.",
+        f"- Model load: {load_s:.1f} s, once per process, lazily on first use.",
+        f"- `import credbot, catalog, recommender, bot.cli` imports torch: {'yes' if torch_on_import else 'no'}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0

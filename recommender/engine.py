@@ -1,0 +1,313 @@
+"""The recommender: hybrid retrieval, full scoring, diversity and reasons over an indexed catalog.
+
+Holds the indexed state (vectors, TF-IDF, skill vocabulary); every rule it applies lives in its own module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from catalog.occupations import Occupation
+from catalog.schema import Credential
+from recommender import scoring
+from recommender.diversity import mmr
+from recommender.encoder import Encoder
+from recommender.feedback import FeedbackModel
+from recommender.filters import CatalogColumns, filter_mask
+from recommender.index import EmbeddingCache, IndexReport
+from recommender.lexical import LexicalIndex
+from recommender.money import to_usd
+from recommender.profile import Profile
+from recommender.reasons import reasons_for
+from recommender.scoring import DEFAULT_WEIGHTS, Weights
+from recommender.skills import (
+    GOAL_SKILL_FLOOR,
+    SKILL_SAME,
+    SkillSpace,
+    Targeting,
+    normalize_skill,
+    words_match,
+)
+
+WEAK_MATCH = 0.30  # below this best semantic similarity, say honestly that nothing fits well
+GOAL_WEIGHT = 0.7  # semantic = GOAL_WEIGHT * cos(goal) + (1 - GOAL_WEIGHT) * cos(missing skills centroid)
+
+
+@dataclass(frozen=True)
+class Pick:
+    credential: Credential
+    score: float
+    parts: dict[str, float]
+    covered: tuple[str, ...]
+    reasons: tuple[str, ...]
+    fits_time: bool
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    picks: tuple[Pick, ...]
+    targeting: Targeting
+    weak: bool = False
+    note: str = ""
+    candidates: int = 0  # how many passed the hard filters
+    available_hours: float | None = None
+    excluded: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Recommender:
+    def __init__(
+        self,
+        credentials: Sequence[Credential],
+        encoder: Encoder,
+        *,
+        occupations: Sequence[Occupation] = (),
+        cache: EmbeddingCache | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
+        progress: bool = False,
+        vectors: np.ndarray | None = None,
+    ) -> None:
+        self.credentials = list(credentials)
+        self.encoder = encoder
+        self.weights = weights
+        self.cache = cache
+        self.report: IndexReport | None = None
+        self.by_id = {c.id: i for i, c in enumerate(self.credentials)}
+        if vectors is None:
+            vectors = self._vectors(
+                [(f"cred:{c.id}", c.content_hash(), c.document_text()) for c in self.credentials], progress
+            )
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
+        self.columns = CatalogColumns.of(self.credentials)
+        self.providers = [c.provider for c in self.credentials]
+        self.space = self._skill_space(occupations, progress)
+        self.cred_phrases = [
+            frozenset(self.space.index[p] for p in (normalize_skill(s) for s in c.skills) if p in self.space.index)
+            for c in self.credentials
+        ]
+        self._same_cache: dict[str, frozenset[int]] = {}
+
+    # -- indexing ----------------------------------------------------------------------------------------------
+    def _vectors(self, items: list[tuple[str, str, str]], progress: bool, description: str = "Indexing") -> np.ndarray:
+        if self.cache is None:
+            return self.encoder.encode_documents([t for _, _, t in items])
+
+        def keep(report: IndexReport) -> None:
+            if description == "Indexing":
+                self.report = report
+
+        return self.cache.vectors(self.encoder, items, progress=progress, description=description, on_report=keep)
+
+    def _skill_space(self, occupations: Sequence[Occupation], progress: bool) -> SkillSpace:
+        phrases = sorted(
+            {normalize_skill(s) for c in self.credentials for s in c.skills}
+            | {normalize_skill(s) for o in occupations for s in o.skills} - {""}
+        )
+        phrase_vecs = self._vectors([(f"skill:{p}", _digest(p), p) for p in phrases], progress, "Skills")
+        names: list[str] = []
+        owners: list[int] = []
+        for i, o in enumerate(occupations):
+            for name in o.names:
+                names.append(name)
+                owners.append(i)
+        name_vecs = (
+            self._vectors([(f"occ:{n}", _digest(n), n) for n in names], progress, "Occupations")
+            if names
+            else np.zeros((0, self.encoder.dim), np.float32)
+        )
+        return SkillSpace(phrases, phrase_vecs, occupations, name_vecs, owners, names)
+
+    # -- skill helpers ---------------------------------------------------------------------------------------
+    def _phrase_vectors(self, phrases: Sequence[str]) -> np.ndarray:
+        """Vocabulary phrases from the index; unknown ones encoded (LRU-cached in the encoder)."""
+        out = np.zeros((len(phrases), self.encoder.dim), dtype=np.float32)
+        unknown = [p for p in phrases if p not in self.space.index]
+        encoded = dict(zip(unknown, self.encoder.encode_queries(unknown), strict=True)) if unknown else {}
+        for i, p in enumerate(phrases):
+            out[i] = self.space.vectors[self.space.index[p]] if p in self.space.index else encoded[p]
+        return out
+
+    def _same_as(self, phrase: str, vector: np.ndarray) -> frozenset[int]:
+        """Vocabulary indices that mean the same skill as `phrase` (by meaning or by words); memoized."""
+        hit = self._same_cache.get(phrase)
+        if hit is None:
+            sims = self.space.vectors @ vector
+            close = set(np.nonzero(sims >= SKILL_SAME)[0].tolist())
+            first = phrase.split(" ")[0]
+            close.update(i for i, p in enumerate(self.space.phrases) if first in p and words_match(phrase, p))
+            hit = frozenset(close)
+            if len(self._same_cache) < 50_000:
+                self._same_cache[phrase] = hit
+        return hit
+
+    def targeting(self, profile: Profile, vectors: dict[str, np.ndarray]) -> Targeting:
+        goal_match = role_match = None
+        if profile.goal:
+            goal_match = self.space.match_occupation(profile.goal, vectors[profile.goal])
+        if profile.role:
+            role_match = self.space.match_occupation(profile.role, vectors[profile.role])
+        targets: list[str] = [normalize_skill(s) for s in profile.target_skills]
+        if profile.goal:
+            targets += self.space.phrases_in_text(profile.goal)
+        target_occ = goal_match if goal_match and goal_match.confident else None
+        if target_occ is None and not profile.goal and role_match and role_match.confident:
+            target_occ = role_match  # upskilling in the current role
+        if target_occ is not None:
+            targets += [normalize_skill(s) for s in target_occ.occupation.skills]
+        elif profile.goal:
+            targets += self.space.nearest_phrases(vectors[profile.goal], 6, GOAL_SKILL_FLOOR)
+        targets = list(dict.fromkeys(t for t in targets if t))
+        known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
+        if (
+            role_match
+            and role_match.confident
+            and target_occ is not None
+            and role_match.occupation.id != target_occ.occupation.id
+        ):
+            known += [normalize_skill(s) for s in role_match.occupation.skills]
+        known = list(dict.fromkeys(known))
+        target_vecs = self._phrase_vectors(targets) if targets else np.zeros((0, self.encoder.dim), np.float32)
+        missing: list[str] = []
+        if known:
+            known_ids: set[int] = set()
+            known_vecs = self._phrase_vectors(known)
+            for k, v in zip(known, known_vecs, strict=True):
+                known_ids |= self._same_as(k, v)
+            for t, v in zip(targets, target_vecs, strict=True):
+                same = (known_vecs @ v) >= SKILL_SAME
+                if same.any() or any(words_match(t, k) for k in known):
+                    continue
+                if t in self.space.index and self.space.index[t] in known_ids:
+                    continue
+                missing.append(t)
+        else:
+            missing = list(targets)
+        return Targeting(goal_match, role_match, tuple(targets), tuple(missing), tuple(known))
+
+    # -- ranking -----------------------------------------------------------------------------------------------
+    def recommend(
+        self,
+        profile: Profile,
+        *,
+        today: date,
+        top_k: int = 5,
+        feedback: FeedbackModel | None = None,
+        exclude: Iterable[str] = (),
+    ) -> Recommendations:
+        w = self.weights
+        texts = [t for t in dict.fromkeys([profile.goal, profile.role]) if t]
+        query = profile.query_text()
+        if query not in texts:
+            texts.append(query)
+        encoded = self.encoder.encode_queries(texts)
+        vectors = dict(zip(texts, encoded, strict=True))
+        targeting = self.targeting(profile, vectors)
+        available = profile.available_hours(today)
+
+        mask = filter_mask(
+            self.columns,
+            budget_usd=None if profile.budget is None else to_usd(profile.budget, profile.currency),
+            format=profile.format,
+            language=profile.language,
+            max_hours=profile.max_hours,
+            available_hours=available,
+            strict_time=profile.strict_time,
+        )
+        hidden = set(exclude) | (set(feedback.hidden) if feedback else set())
+        for cid in hidden:
+            if cid in self.by_id:
+                mask[self.by_id[cid]] = False
+        allowed = np.nonzero(mask)[0]
+        if len(allowed) == 0:
+            return Recommendations((), targeting, True, "Nothing in the catalog passes your filters.", 0, available)
+
+        qvec = vectors[query] if not profile.goal else vectors[profile.goal]
+        missing = list(targeting.missing_skills)
+        missing_vecs = self._phrase_vectors(missing) if missing else None
+        if missing_vecs is not None:
+            centroid = missing_vecs.mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            both = self.vectors @ np.stack([qvec, centroid], axis=1)  # one pass over the matrix
+            sem_all = (GOAL_WEIGHT * both[:, 0] + (1 - GOAL_WEIGHT) * both[:, 1])[allowed]
+        else:
+            sem_all = (self.vectors @ qvec)[allowed]
+        lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
+        lex_all = self.lexical.scores(lex_query)[allowed]
+        hybrid = w.semantic * sem_all + w.lexical * lex_all
+        depth = min(len(allowed), max(w.candidates, top_k * 4))
+        top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
+        cand = allowed[top]
+
+        same_sets = (
+            [self._same_as(m, v) for m, v in zip(missing, missing_vecs, strict=True)]
+            if missing_vecs is not None
+            else []
+        )
+        scores = np.zeros(len(cand), dtype=np.float64)
+        details: list[tuple[dict[str, float], tuple[str, ...]]] = []
+        for j, ci in enumerate(cand):
+            c = self.credentials[ci]
+            phrases = self.cred_phrases[ci]
+            covered = tuple(m for m, same in zip(missing, same_sets, strict=True) if same & phrases)
+            parts = {
+                "semantic": float(sem_all[top[j]]),
+                "lexical": float(lex_all[top[j]]),
+                "coverage": scoring.coverage(len(covered), len(missing)),
+                "time": scoring.time_fit(c.hours, available, w.time_steepness),
+                "level": scoring.level_fit(c.level, profile.level),
+                "cost": scoring.cost_fit(c.cost, c.currency, profile.budget),
+                "format": scoring.format_fit(c.format, profile.format),
+                "feedback": feedback.adjustment(c) if feedback else 0.0,
+            }
+            scores[j] = scoring.combine(parts, w)
+            details.append((parts, covered))
+
+        order = mmr(
+            scores,
+            self.vectors[cand],
+            [self.providers[i] for i in cand],
+            top_k,
+            lam=w.mmr_lambda,
+            provider_cap=w.provider_cap,
+        )
+        picks = []
+        for j in order:
+            c = self.credentials[cand[j]]
+            parts, covered = details[j]
+            picks.append(
+                Pick(
+                    credential=c,
+                    score=float(scores[j]),
+                    parts=parts,
+                    covered=covered,
+                    reasons=reasons_for(
+                        c,
+                        covered=covered,
+                        missing_count=len(missing),
+                        hours_per_week=profile.hours_per_week,
+                        available=available,
+                        budget=profile.budget,
+                        budget_currency=profile.currency,
+                    ),
+                    fits_time=scoring.fits_time(c.hours, available),
+                )
+            )
+        best_sem = float(sem_all.max())
+        weak = best_sem < WEAK_MATCH and not any(p.covered for p in picks)
+        note = ""
+        if weak:
+            about = profile.goal or profile.role or "that"
+            note = (
+                f"I have nothing that really teaches {about!r}. These are the nearest options in the catalog; "
+                "they may only touch on it."
+            )
+        return Recommendations(tuple(picks), targeting, weak, note, len(allowed), available, tuple(hidden))

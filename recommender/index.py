@@ -1,0 +1,93 @@
+"""Corpus vectors cached in SQLite keyed by (model id, content hash): unchanged records never re-encode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlite_utils import Database, Migrations
+from tqdm import tqdm
+
+from recommender.encoder import Encoder
+
+migrations = Migrations("credbot-recommender")
+
+
+@migrations()
+def create_embedding_cache(db: Database) -> None:
+    db["embeddings"].create(  # type: ignore[union-attr]
+        {"model_id": str, "key": str, "content_hash": str, "dim": int, "vector": bytes},
+        pk=("model_id", "key"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    total: int
+    encoded: int
+    cached: int
+
+
+class EmbeddingCache:
+    """Vectors for keyed texts; `vectors` encodes only what is missing or whose content hash changed."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        migrations.apply(db)
+
+    def vectors(
+        self,
+        encoder: Encoder,
+        items: Sequence[tuple[str, str, str]],
+        *,
+        progress: bool = False,
+        description: str = "Indexing",
+        batch_size: int = 64,
+        on_report: Callable[[IndexReport], None] | None = None,
+    ) -> np.ndarray:
+        """items = (key, content_hash, text) -> matrix aligned with items."""
+        stored: dict[str, tuple[str, bytes]] = {}
+        keys = [k for k, _, _ in items]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(
+                f"select key, content_hash, vector from embeddings where model_id = ? and key in ({marks})",
+                [encoder.model_id, *chunk],
+            ):
+                stored[row["key"]] = (row["content_hash"], row["vector"])
+        out = np.zeros((len(items), encoder.dim), dtype=np.float32)
+        todo: list[int] = []
+        for i, (key, digest, _) in enumerate(items):
+            hit = stored.get(key)
+            if hit is not None and hit[0] == digest and len(hit[1]) == encoder.dim * 4:
+                out[i] = np.frombuffer(hit[1], dtype=np.float32)
+            else:
+                todo.append(i)
+        if todo:
+            bar = tqdm(total=len(todo), desc=description, unit="doc", disable=not progress, leave=False)
+            step = max(batch_size * 4, 64)
+            for start in range(0, len(todo), step):
+                chunk_idx = todo[start : start + step]
+                vecs = encoder.encode_documents([items[i][2] for i in chunk_idx], batch_size=batch_size)
+                rows = []
+                for i, vec in zip(chunk_idx, vecs, strict=True):
+                    out[i] = vec
+                    key, digest, _ = items[i]
+                    rows.append(
+                        {
+                            "model_id": encoder.model_id,
+                            "key": key,
+                            "content_hash": digest,
+                            "dim": encoder.dim,
+                            "vector": np.asarray(vec, dtype=np.float32).tobytes(),
+                        }
+                    )
+                with self.db.atomic():
+                    self.db["embeddings"].upsert_all(rows, pk=("model_id", "key"))  # type: ignore[union-attr]
+                bar.update(len(chunk_idx))
+            bar.close()
+        if on_report:
+            on_report(IndexReport(total=len(items), encoded=len(todo), cached=len(items) - len(todo)))
+        return out

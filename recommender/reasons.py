@@ -1,0 +1,86 @@
+"""Plain-words reasons for a pick, built only from the record and the person's own numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from catalog.schema import Credential, Format
+from recommender.money import within_budget
+
+FORMAT_WORDS = {Format.ONLINE: "online", Format.IN_PERSON: "in person", Format.HYBRID: "hybrid (online + in person)"}
+
+
+def fmt_hours(hours: float) -> str:
+    return f"{hours:.0f} h" if hours >= 10 or hours == int(hours) else f"{hours:.1f} h"
+
+
+def weeks_at(hours: float, hours_per_week: float) -> float:
+    return hours / hours_per_week if hours_per_week > 0 else 0.0
+
+
+def fmt_weeks(weeks: float) -> str:
+    if weeks < 1:
+        days = max(1, round(weeks * 7))
+        return f"{days} day" + ("s" if days != 1 else "")
+    w = round(weeks)
+    return f"{w} week" + ("s" if w != 1 else "")
+
+
+def fmt_money(amount: float, currency: str) -> str:
+    symbols = {"USD": "$", "GBP": "£", "EUR": "€"}
+    value = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    sign = symbols.get(currency)
+    return f"{sign}{value}" if sign else f"{value} {currency}"
+
+
+def skills_reason(covered: Sequence[str], missing_count: int, teaches: Sequence[str]) -> str:
+    if covered and missing_count:
+        listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
+        return f"covers {len(covered)} of your {missing_count} missing skills: {listed}"
+    return "teaches " + ", ".join(teaches[:4])
+
+
+def time_reason(credential: Credential, hours_per_week: float | None, available: float | None) -> str:
+    hours = fmt_hours(credential.hours)
+    if hours_per_week:
+        weeks = fmt_weeks(weeks_at(credential.hours, hours_per_week))
+        text = f"about {hours}: {weeks} at your {hours_per_week:g} h/week"
+    else:
+        text = f"about {hours}: typically {fmt_weeks(credential.weeks)} at {credential.hours_per_week:g} h/week"
+    if available is not None:
+        if credential.hours <= available:
+            text += f", fits the {fmt_hours(available)} you have"
+        else:
+            text += f", more than the {fmt_hours(available)} you have"
+    return text
+
+
+def cost_reason(credential: Credential, budget: float | None, budget_currency: str) -> str:
+    if credential.cost == 0:
+        return "free"
+    text = fmt_money(credential.cost, credential.currency)
+    if (
+        budget is not None
+        and budget > 0
+        and within_budget(credential.cost, credential.currency, budget, budget_currency)
+    ):
+        text += f", within your {fmt_money(budget, budget_currency)} budget"
+    return text
+
+
+def reasons_for(
+    credential: Credential,
+    *,
+    covered: Sequence[str],
+    missing_count: int,
+    hours_per_week: float | None,
+    available: float | None,
+    budget: float | None,
+    budget_currency: str = "USD",
+) -> tuple[str, ...]:
+    return (
+        skills_reason(covered, missing_count, credential.skills),
+        time_reason(credential, hours_per_week, available),
+        cost_reason(credential, budget, budget_currency),
+        f"{FORMAT_WORDS[credential.format]}, {credential.level.value} level",
+    )

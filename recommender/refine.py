@@ -1,0 +1,79 @@
+"""Free-text refinements after results ("cheaper", "shorter", "something in Python") as profile changes."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from catalog.schema import Credential
+
+
+@dataclass(frozen=True, slots=True)
+class Refinement:
+    changes: dict[str, Any]
+    summary: str
+
+
+TOPIC_RE = re.compile(
+    r"\b(?:something|anything|more|courses?|credentials?|one|stuff)\s+(?:in|on|about|with|for|using)\s+"
+    r"(?P<topic>[a-z0-9 +#./-]{2,40})$|^(?:more\s+|focus on\s+|learn\s+)(?P<topic2>[a-z0-9 +#./-]{2,40})$"
+)
+
+
+def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Refinement | None:
+    """The change a message asks for, or None when it is not a refinement we understand."""
+    low = " ".join(text.lower().strip(" .!?").split())
+    changes: dict[str, Any] = {}
+    said: list[str] = []
+    if re.search(r"\b(free|no cost|without paying)\b", low):
+        changes["budget"] = 0.0
+        said.append("free only")
+    elif re.search(r"\b(cheaper|less expensive|lower cost|too expensive|cheap)\b", low):
+        paid = [c.cost for c in shown if c.cost > 0]
+        cap = round(min(paid) * 0.8) if paid else 0.0
+        current = draft.get("budget")
+        if current is not None:
+            cap = min(cap, current * 0.5)
+        changes["budget"] = float(cap)
+        said.append("free only" if cap <= 0 else f"under {cap:.0f} {draft.get('currency') or 'USD'}")
+    if re.search(r"\b(shorter|quicker|faster|less time|too long|smaller)\b", low):
+        hours = [c.hours for c in shown] or [40.0]
+        cap = max(1.0, round(statistics.median(hours) * 0.6))
+        if draft.get("max_hours"):
+            cap = min(cap, draft["max_hours"] * 0.6)
+        changes["max_hours"] = float(cap)
+        said.append(f"at most {cap:.0f} h")
+    elif re.search(r"\b(longer|more in[- ]depth|deeper|bigger)\b", low):
+        changes["max_hours"] = None
+        said.append("no length limit")
+    if re.search(r"\b(easier|beginner|basics|simpler|intro)\b", low):
+        changes["level"] = "beginner"
+        said.append("beginner level")
+    elif re.search(r"\b(harder|advanced|expert)\b", low):
+        changes["level"] = "advanced"
+        said.append("advanced level")
+    elif re.search(r"\bintermediate\b", low):
+        changes["level"] = "intermediate"
+        said.append("intermediate level")
+    if re.search(r"\bonline\b|\bremote\b", low):
+        changes["format"] = "online"
+        said.append("online")
+    elif re.search(r"\bin[- ]person\b|\bclassroom\b", low):
+        changes["format"] = "in-person"
+        said.append("in person")
+    m = TOPIC_RE.search(low)
+    if m:
+        topic = (m.group("topic") or m.group("topic2") or "").strip()
+        if topic:
+            targets = list(draft.get("target_skills") or [])
+            if topic not in targets:
+                targets.insert(0, topic)
+            changes["target_skills"] = targets[:5]
+            changes["goal"] = f"{draft.get('goal') or ''} {topic}".strip()
+            said.append(f"more about {topic}")
+    if not changes:
+        return None
+    return Refinement(changes, ", ".join(said))

@@ -1,0 +1,97 @@
+"""Score components, each a pure function returning a number in [0, 1], and the one place their weights live.
+
+score = semantic * w.semantic + lexical * w.lexical + coverage * w.coverage + time_fit * w.time
+        + level_fit * w.level + cost_fit * w.cost + format_fit * w.format + feedback adjustment
+
+The weights were tuned with `credbot eval` on the tuning half of eval/profiles.jsonl only (never on the held-out
+half); see docs/EVALUATION.md for the figures they produce.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from catalog.schema import Format, Level
+from recommender.money import to_usd
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    semantic: float = 1.0  # cosine of profile query and credential text (all-MiniLM-L6-v2)
+    lexical: float = 0.35  # TF-IDF cosine, keeps exact skill terms
+    coverage: float = 0.45  # share of the person's missing target skills the credential teaches
+    time: float = 0.45  # credential hours vs the hours the person has (smooth)
+    level: float = 0.15  # distance between wanted and offered level
+    cost: float = 0.08  # cheaper is a little better when no budget was given
+    format: float = 0.05  # exact format match when the person said "either" or gave a soft preference
+    time_steepness: float = 1.2  # how fast time fit falls once hours exceed what is available
+    mmr_lambda: float = 0.75  # relevance vs novelty in the final top-k
+    provider_cap: int = 2  # at most this many picks from one provider in the top-k
+    candidates: int = 200  # hybrid retrieval depth before full scoring
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def time_fit(hours: float, available: float | None, steepness: float = DEFAULT_WEIGHTS.time_steepness) -> float:
+    """1 when the credential fits the available hours; decays smoothly (exp) with the overshoot ratio."""
+    if available is None:
+        return 1.0
+    if available <= 0:
+        return 0.0
+    ratio = hours / available
+    if ratio <= 1.0:
+        return 1.0
+    return math.exp(-steepness * (ratio - 1.0))
+
+
+def fits_time(hours: float, available: float | None) -> bool:
+    return available is None or hours <= available + 1e-9
+
+
+def level_fit(offered: Level, wanted: Level | None) -> float:
+    """Exact level = 1; each step away costs 0.45. With no stated level, introductory material is favoured a bit."""
+    if wanted is None:
+        return {Level.BEGINNER: 1.0, Level.INTERMEDIATE: 0.9, Level.ADVANCED: 0.6}[offered]
+    return max(0.0, 1.0 - 0.45 * abs(offered.rank - wanted.rank))
+
+
+def cost_fit(cost: float, currency: str, budget: float | None) -> float:
+    """Free = 1. Without a budget a gentle preference for cheaper; within a budget, the cheaper share left."""
+    usd = to_usd(cost, currency)
+    if usd <= 0:
+        return 1.0
+    if budget is None:
+        return 1.0 / (1.0 + usd / 1000.0)
+    if budget <= 0:
+        return 0.0
+    return max(0.0, 1.0 - 0.5 * usd / max(budget, 1e-9))
+
+
+def format_fit(offered: Format, wanted: Format | None) -> float:
+    if wanted is None or offered == wanted:
+        return 1.0
+    if Format.HYBRID in (offered, wanted):
+        return 0.5
+    return 0.0
+
+
+def coverage(covered: int, missing: int) -> float:
+    """Share of missing target skills taught, saturating at 4 (nobody needs one course to teach all 20)."""
+    if missing <= 0:
+        return 0.0
+    return min(1.0, covered / min(missing, 4))
+
+
+def combine(parts: dict[str, float], weights: Weights = DEFAULT_WEIGHTS) -> float:
+    return (
+        weights.semantic * parts["semantic"]
+        + weights.lexical * parts["lexical"]
+        + weights.coverage * parts["coverage"]
+        + weights.time * parts["time"]
+        + weights.level * parts["level"]
+        + weights.cost * parts["cost"]
+        + weights.format * parts["format"]
+        + parts.get("feedback", 0.0)
+    )

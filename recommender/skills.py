@@ -1,0 +1,134 @@
+"""Target skills and skill gap: which occupation someone means, what it needs, and what they still lack.
+
+Skill phrases are compared by meaning (embedding cosine) as well as by words, so "python programming" counts as
+"python" and "data visualisation" as "data visualization".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from catalog.occupations import Occupation
+
+SKILL_SAME = 0.75  # cosine at which two skill phrases are taken to mean the same skill
+OCCUPATION_FLOOR = 0.55  # below this a goal is not taken to name an occupation
+GOAL_SKILL_FLOOR = 0.5  # skill phrases this close to a free-form goal become targets when no occupation matched
+
+
+def normalize_skill(text: str) -> str:
+    text = text.lower().replace("visualisation", "visualization").replace("&", "and")
+    return " ".join(re.sub(r"[^a-z0-9+#./ ]+", " ", text).split()).strip(". ")
+
+
+def words_match(a: str, b: str) -> bool:
+    """Same phrase, or one is a whole-word part of the other ("python" in "python programming")."""
+    a, b = normalize_skill(a), normalize_skill(b)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 2 and re.search(rf"(?<![\w+#]){re.escape(short)}(?![\w+#])", long) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationMatch:
+    occupation: Occupation
+    similarity: float
+    matched_name: str
+
+    @property
+    def confident(self) -> bool:
+        return self.similarity >= OCCUPATION_FLOOR
+
+
+@dataclass(frozen=True, slots=True)
+class Targeting:
+    """What the recommender understood a person wants: the basis of skill gap and reasons."""
+
+    goal_occupation: OccupationMatch | None
+    role_occupation: OccupationMatch | None
+    target_skills: tuple[str, ...]
+    missing_skills: tuple[str, ...]
+    known_skills: tuple[str, ...]
+
+
+class SkillSpace:
+    """Skill phrase vocabulary with vectors, and occupation name vectors, for fuzzy matching."""
+
+    def __init__(
+        self,
+        phrases: Sequence[str],
+        phrase_vectors: np.ndarray,
+        occupations: Sequence[Occupation],
+        name_vectors: np.ndarray,
+        name_owner: Sequence[int],
+        names: Sequence[str],
+    ) -> None:
+        self.phrases = list(phrases)
+        self.index = {p: i for i, p in enumerate(self.phrases)}
+        self.vectors = phrase_vectors
+        self.occupations = list(occupations)
+        self.name_vectors = name_vectors
+        self.name_owner = np.asarray(name_owner, dtype=np.int32)
+        self.names = list(names)
+
+    def match_occupation(self, text: str, vector: np.ndarray) -> OccupationMatch | None:
+        """Best occupation for a role or goal text: an exact name in the text wins, else nearest name vector."""
+        if not text.strip() or not self.occupations:
+            return None
+        low = f" {normalize_skill(text)} "
+        best_exact: tuple[int, int] | None = None
+        for i, name in enumerate(self.names):
+            n = normalize_skill(name)
+            if n and f" {n} " in low and (best_exact is None or len(n) > best_exact[1]):
+                best_exact = (i, len(n))
+        if best_exact is not None:
+            i = best_exact[0]
+            sim = max(float(self.name_vectors[i] @ vector), 0.9)
+            return OccupationMatch(self.occupations[self.name_owner[i]], sim, self.names[i])
+        sims = self.name_vectors @ vector
+        i = int(np.argmax(sims))
+        return OccupationMatch(self.occupations[self.name_owner[i]], float(sims[i]), self.names[i])
+
+    def phrases_in_text(self, text: str) -> list[str]:
+        """Vocabulary skills named verbatim in free text ("something in Python", "learn SQL and Tableau")."""
+        low = f" {normalize_skill(text)} "
+        found = [p for p in self.phrases if len(p) >= 2 and re.search(rf"(?<![\w+#]){re.escape(p)}(?![\w+#])", low)]
+        # keep the longest phrases: "data visualization" rather than also "data"
+        return [p for p in found if not any(p != q and words_match(p, q) and len(q) > len(p) for q in found)]
+
+    def nearest_phrases(self, vector: np.ndarray, k: int, floor: float) -> list[str]:
+        sims = self.vectors @ vector
+        order = np.argsort(-sims)[:k]
+        return [self.phrases[i] for i in order if sims[i] >= floor]
+
+    def same(self, a_vecs: np.ndarray, b_vecs: np.ndarray) -> np.ndarray:
+        return (a_vecs @ b_vecs.T) >= SKILL_SAME
+
+
+def skill_gap(
+    targets: Sequence[str], target_vecs: np.ndarray, known: Sequence[str], known_vecs: np.ndarray
+) -> list[int]:
+    """Indices of targets the person does not already have (by words or by meaning)."""
+    if not known:
+        return list(range(len(targets)))
+    same = (target_vecs @ known_vecs.T) >= SKILL_SAME
+    return [i for i, t in enumerate(targets) if not same[i].any() and not any(words_match(t, k) for k in known)]
+
+
+def covered_skills(
+    missing: Sequence[str],
+    missing_vecs: np.ndarray,
+    credential_skills: Sequence[str],
+    credential_vecs: np.ndarray,
+) -> list[str]:
+    """Which missing target skills a credential teaches, in the order of `missing`."""
+    if not missing or not credential_skills:
+        return []
+    same = (missing_vecs @ credential_vecs.T) >= SKILL_SAME
+    return [m for i, m in enumerate(missing) if same[i].any() or any(words_match(m, s) for s in credential_skills)]

@@ -1,0 +1,1 @@
+"""Persistence for people: users, profiles, recommendations shown, feedback, enrollments, nudges."""

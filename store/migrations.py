@@ -1,0 +1,67 @@
+"""Schema of the people side of the database, as sqlite-utils migrations applied at start."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("credbot-store")
+
+
+@migrations()
+def create_people_tables(db: Database) -> None:
+    db["users"].create(  # type: ignore[union-attr]
+        {
+            "id": int,  # Telegram user id
+            "chat_id": int,
+            "first_name": str,
+            "language_code": str,
+            "created_at": str,
+            "last_seen_at": str,
+            "draft": str,  # onboarding answers so far (JSON), survives restarts
+            "step": str,  # onboarding step being asked, "" when done
+            "history": str,  # JSON list of steps answered, for "back"
+            "pending": str,  # JSON: a multi-message action waiting for text (enroll date, log hours...)
+            "timezone": str,
+            "cadence": str,
+            "quiet_start": str,
+            "quiet_end": str,
+            "paused": int,
+            "snooze_until": str,
+            "blocked": int,
+        },
+        pk="id",
+        defaults={"draft": "{}", "step": "", "history": "[]", "pending": "", "timezone": "UTC",
+                  "cadence": "every-2-days", "quiet_start": "21:00", "quiet_end": "08:00", "paused": 0,
+                  "snooze_until": "", "blocked": 0},
+    )  # fmt: skip
+    db["profiles"].create(  # type: ignore[union-attr]
+        {"id": int, "user_id": int, "version": int, "data": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["profiles"].create_index(["user_id", "version"], unique=True)  # type: ignore[union-attr]
+    db["shown"].create(  # type: ignore[union-attr]
+        {"id": int, "user_id": int, "credential_id": str, "batch": int, "rank": int, "score": float,
+         "shown_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )  # fmt: skip
+    db["shown"].create_index(["user_id", "batch"])  # type: ignore[union-attr]
+    db["feedback"].create(  # type: ignore[union-attr]
+        {"id": int, "user_id": int, "credential_id": str, "kind": str, "at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["feedback"].create_index(["user_id"])  # type: ignore[union-attr]
+    db["enrollments"].create(  # type: ignore[union-attr]
+        {"id": int, "user_id": int, "credential_id": str, "status": str, "started_on": str, "target_date": str,
+         "hours_total": float, "hours_logged": float, "modules_done": int, "updated_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )  # fmt: skip
+    db["enrollments"].create_index(["user_id", "credential_id"])  # type: ignore[union-attr]
+    db["progress_log"].create(  # type: ignore[union-attr]
+        {"id": int, "enrollment_id": int, "user_id": int, "at": str, "kind": str, "hours": float, "note": str},
+        pk="id",
+        foreign_keys=[("enrollment_id", "enrollments", "id")],
+    )

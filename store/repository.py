@@ -1,0 +1,266 @@
+"""The people store over sqlite-utils: users, versioned profiles, shown picks, feedback, enrollments, progress.
+
+Every write takes an explicit `now` so tests and the sandbox can run on a fast clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.migrations import migrations
+from store.models import Enrollment, EnrollmentStatus, ProgressEntry, User
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        migrations.apply(db)
+
+    # -- users -------------------------------------------------------------------------------------------------
+    def touch_user(self, user_id: int, chat_id: int, first_name: str, language_code: str, now: datetime) -> User:
+        """Create on first contact; on return, update last seen and lift a block (they came back)."""
+        table = self.db["users"]
+        if self.get_user(user_id) is None:
+            table.insert(  # type: ignore[union-attr]
+                {"id": user_id, "chat_id": chat_id, "first_name": first_name, "language_code": language_code,
+                 "created_at": _iso(now), "last_seen_at": _iso(now)}
+            )  # fmt: skip
+        else:
+            table.update(  # type: ignore[union-attr]
+                user_id, {"chat_id": chat_id, "first_name": first_name, "last_seen_at": _iso(now), "blocked": 0}
+            )
+        user = self.get_user(user_id)
+        assert user is not None
+        return user
+
+    def get_user(self, user_id: int) -> User | None:
+        rows = list(self.db["users"].rows_where("id = ?", [user_id]))  # type: ignore[union-attr]
+        if not rows:
+            return None
+        r = rows[0]
+        return User(
+            id=r["id"],
+            chat_id=r["chat_id"],
+            first_name=r["first_name"] or "",
+            draft=json.loads(r["draft"] or "{}"),
+            step=r["step"] or "",
+            history=tuple(json.loads(r["history"] or "[]")),
+            pending=json.loads(r["pending"]) if r["pending"] else {},
+            timezone=r["timezone"] or "UTC",
+            cadence=r["cadence"] or "every-2-days",
+            quiet_start=r["quiet_start"] or "21:00",
+            quiet_end=r["quiet_end"] or "08:00",
+            paused=bool(r["paused"]),
+            snooze_until=r["snooze_until"] or "",
+            blocked=bool(r["blocked"]),
+        )
+
+    def save_draft(self, user_id: int, draft: dict[str, Any], step: str, history: Iterable[str]) -> None:
+        self.db["users"].update(  # type: ignore[union-attr]
+            user_id, {"draft": json.dumps(draft, default=str), "step": step, "history": json.dumps(list(history))}
+        )
+
+    def set_pending(self, user_id: int, pending: dict[str, Any] | None) -> None:
+        self.db["users"].update(user_id, {"pending": json.dumps(pending) if pending else ""})  # type: ignore[union-attr]
+
+    def update_settings(self, user_id: int, **fields: Any) -> None:
+        allowed = {"timezone", "cadence", "quiet_start", "quiet_end", "paused", "snooze_until", "blocked"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not a setting: {', '.join(sorted(unknown))}")
+        self.db["users"].update(user_id, fields)  # type: ignore[union-attr]
+
+    # -- profiles ----------------------------------------------------------------------------------------------
+    def save_profile(self, user_id: int, data: dict[str, Any], now: datetime) -> int:
+        """A new version each time the answers change; the newest one is the profile."""
+        current = self.latest_profile(user_id)
+        if current is not None and current[1] == data:
+            return current[0]
+        version = (current[0] if current else 0) + 1
+        self.db["profiles"].insert(  # type: ignore[union-attr]
+            {"user_id": user_id, "version": version, "data": json.dumps(data, default=str), "created_at": _iso(now)}
+        )
+        return version
+
+    def latest_profile(self, user_id: int) -> tuple[int, dict[str, Any]] | None:
+        rows = list(
+            self.db.query(
+                "select version, data from profiles where user_id = ? order by version desc limit 1", [user_id]
+            )
+        )
+        return (rows[0]["version"], json.loads(rows[0]["data"])) if rows else None
+
+    # -- recommendations shown and feedback ------------------------------------------------------------------
+    def record_shown(self, user_id: int, picks: list[tuple[str, float]], now: datetime) -> int:
+        row = next(iter(self.db.query("select max(batch) as b from shown where user_id = ?", [user_id])))
+        batch = (row["b"] or 0) + 1
+        self.db["shown"].insert_all(  # type: ignore[union-attr]
+            {"user_id": user_id, "credential_id": cid, "batch": batch, "rank": i, "score": score, "shown_at": _iso(now)}
+            for i, (cid, score) in enumerate(picks, start=1)
+        )
+        return batch
+
+    def shown_ids(self, user_id: int) -> list[str]:
+        return [
+            r["credential_id"]
+            for r in self.db.query("select distinct credential_id from shown where user_id = ? order by id", [user_id])
+        ]
+
+    def last_batch(self, user_id: int) -> list[str]:
+        return [
+            r["credential_id"]
+            for r in self.db.query(
+                "select credential_id from shown where user_id = ? and batch = "
+                "(select max(batch) from shown where user_id = ?) order by rank",
+                [user_id, user_id],
+            )
+        ]
+
+    def add_feedback(self, user_id: int, credential_id: str, kind: str, now: datetime) -> None:
+        self.db["feedback"].insert(  # type: ignore[union-attr]
+            {"user_id": user_id, "credential_id": credential_id, "kind": kind, "at": _iso(now)}
+        )
+
+    def feedback(self, user_id: int) -> list[tuple[str, str]]:
+        return [
+            (r["credential_id"], r["kind"])
+            for r in self.db.query("select credential_id, kind from feedback where user_id = ? order by id", [user_id])
+        ]
+
+    # -- enrollments and progress -------------------------------------------------------------------------------
+    def enroll(
+        self, user_id: int, credential_id: str, hours_total: float, started_on: date, target: date, now: datetime
+    ) -> Enrollment:
+        """One live enrollment per credential: enrolling again re-opens and re-dates the existing one."""
+        existing = [e for e in self.enrollments(user_id) if e.credential_id == credential_id]
+        fields = {
+            "status": EnrollmentStatus.ENROLLED.value,
+            "target_date": target.isoformat(),
+            "hours_total": hours_total,
+            "updated_at": _iso(now),
+        }
+        if existing:
+            e = existing[0]
+            status = e.status if e.status.active else EnrollmentStatus.ENROLLED
+            self.db["enrollments"].update(e.id, {**fields, "status": status.value})  # type: ignore[union-attr]
+            enrollment_id = e.id
+        else:
+            table = self.db["enrollments"]
+            table.insert(  # type: ignore[union-attr]
+                {"user_id": user_id, "credential_id": credential_id, "started_on": started_on.isoformat(),
+                 "hours_logged": 0.0, "modules_done": 0, **fields}
+            )  # fmt: skip
+            enrollment_id = int(table.last_pk)  # type: ignore[union-attr, arg-type]
+        found = self.get_enrollment(user_id, enrollment_id)
+        assert found is not None
+        return found
+
+    def enrollments(self, user_id: int, *, active_only: bool = False) -> list[Enrollment]:
+        rows = self.db.query("select * from enrollments where user_id = ? order by id", [user_id])
+        items = [_enrollment(r) for r in rows]
+        return [e for e in items if e.status.active] if active_only else items
+
+    def get_enrollment(self, user_id: int, enrollment_id: int) -> Enrollment | None:
+        """Only the owner's enrollment: a forged id for someone else's row finds nothing."""
+        rows = list(self.db.query("select * from enrollments where id = ? and user_id = ?", [enrollment_id, user_id]))
+        return _enrollment(rows[0]) if rows else None
+
+    def set_status(self, user_id: int, enrollment_id: int, status: EnrollmentStatus, now: datetime) -> Enrollment:
+        e = self.get_enrollment(user_id, enrollment_id)
+        if e is None:
+            raise KeyError(enrollment_id)
+        self.db["enrollments"].update(e.id, {"status": status.value, "updated_at": _iso(now)})  # type: ignore[union-attr]
+        self._log(e, "status", 0.0, status.value, now)
+        found = self.get_enrollment(user_id, enrollment_id)
+        assert found is not None
+        return found
+
+    def log_progress(
+        self, user_id: int, enrollment_id: int, now: datetime, *, hours: float = 0.0, module: bool = False
+    ) -> Enrollment:
+        e = self.get_enrollment(user_id, enrollment_id)
+        if e is None:
+            raise KeyError(enrollment_id)
+        status = EnrollmentStatus.IN_PROGRESS if e.status == EnrollmentStatus.ENROLLED else e.status
+        with self.db.atomic():
+            self.db["enrollments"].update(  # type: ignore[union-attr]
+                e.id,
+                {
+                    "hours_logged": e.hours_logged + hours,
+                    "modules_done": e.modules_done + (1 if module else 0),
+                    "status": status.value,
+                    "updated_at": _iso(now),
+                },
+            )
+            self._log(e, "module" if module else "hours", hours, "", now)
+        found = self.get_enrollment(user_id, enrollment_id)
+        assert found is not None
+        return found
+
+    def _log(self, e: Enrollment, kind: str, hours: float, note: str, now: datetime) -> None:
+        self.db["progress_log"].insert(  # type: ignore[union-attr]
+            {"enrollment_id": e.id, "user_id": e.user_id, "at": _iso(now), "kind": kind, "hours": hours, "note": note}
+        )
+
+    def progress(self, user_id: int, enrollment_id: int) -> list[ProgressEntry]:
+        return [
+            ProgressEntry(r["id"], r["enrollment_id"], r["at"], r["kind"], r["hours"], r["note"] or "")
+            for r in self.db.query(
+                "select * from progress_log where user_id = ? and enrollment_id = ? order by id",
+                [user_id, enrollment_id],
+            )
+        ]
+
+    # -- export and forget ---------------------------------------------------------------------------------------
+    PERSONAL_TABLES = ("profiles", "shown", "feedback", "progress_log", "enrollments")
+
+    def export(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about one person, as plain JSON-ready data."""
+        user = list(self.db["users"].rows_where("id = ?", [user_id]))  # type: ignore[union-attr]
+        out: dict[str, Any] = {"user": user[0] if user else None}
+        for table in self.PERSONAL_TABLES:
+            out[table] = list(self.db[table].rows_where("user_id = ?", [user_id]))  # type: ignore[union-attr]
+        for extra in self.extra_personal_tables():
+            out[extra] = list(self.db[extra].rows_where("user_id = ?", [user_id]))  # type: ignore[union-attr]
+        for row in out["profiles"]:
+            row["data"] = json.loads(row["data"])
+        return out
+
+    def forget(self, user_id: int) -> None:
+        with self.db.atomic():
+            for table in (*self.extra_personal_tables(), *self.PERSONAL_TABLES):
+                self.db.execute(f"delete from [{table}] where user_id = ?", [user_id])
+            self.db.execute("delete from users where id = ?", [user_id])
+
+    def extra_personal_tables(self) -> list[str]:
+        """Tables added by later migrations (nudges...) that carry a user_id column."""
+        known = {"users", "conversations", *self.PERSONAL_TABLES}
+        return [
+            t.name
+            for t in self.db.tables
+            if t.name not in known and not t.name.startswith("_") and "user_id" in t.columns_dict
+        ]
+
+
+def _enrollment(r: dict[str, Any]) -> Enrollment:
+    return Enrollment(
+        id=r["id"],
+        user_id=r["user_id"],
+        credential_id=r["credential_id"],
+        status=EnrollmentStatus(r["status"]),
+        started_on=date.fromisoformat(r["started_on"]),
+        target_date=date.fromisoformat(r["target_date"]),
+        hours_total=r["hours_total"],
+        hours_logged=r["hours_logged"] or 0.0,
+        modules_done=r["modules_done"] or 0,
+        updated_at=r["updated_at"],
+    )
