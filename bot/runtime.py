@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+from telegram.ext import Application
 
 from bot.services import Clock, Services, utc_now
 from catalog.db import open_database
@@ -61,3 +65,23 @@ def make_services(
         )
 
     return Services(db=db, store=store, catalog=catalog, make_recommender=make, clock=clock)
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application, *, poll_timeout: float = 1.0) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Run an Application the way run_polling does (post_init, polling, post_shutdown) inside our own loop."""
+    async with app:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=int(poll_timeout))
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

@@ -52,7 +52,14 @@ class SentenceTransformerEncoder:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                 from sentence_transformers import SentenceTransformer
+                from threadpoolctl import threadpool_limits
+
+                # numpy's BLAS threads spin after each call and steal the cores torch needs for the query
+                # encode (2 cores here): ranking math is small, so BLAS runs single-threaded.
+                threadpool_limits(1, user_api="blas")
 
                 self._model = SentenceTransformer(self._path or model_path(), device="cpu")
             return self._model

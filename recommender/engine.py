@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from scipy import sparse
 
 from catalog.occupations import Occupation
 from catalog.schema import Credential
@@ -90,10 +91,17 @@ class Recommender:
         self.columns = CatalogColumns.of(self.credentials)
         self.providers = [c.provider for c in self.credentials]
         self.space = self._skill_space(occupations, progress)
-        self.cred_phrases = [
-            frozenset(self.space.index[p] for p in (normalize_skill(s) for s in c.skills) if p in self.space.index)
-            for c in self.credentials
-        ]
+        rows, cols = [], []
+        for i, c in enumerate(self.credentials):
+            for p in {normalize_skill(s) for s in c.skills}:
+                if p in self.space.index:
+                    rows.append(i)
+                    cols.append(self.space.index[p])
+        # credential x skill-phrase incidence, so coverage of all candidates is one sparse product
+        self.incidence = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(self.credentials), max(len(self.space.phrases), 1)),
+        )
         self._same_cache: dict[str, frozenset[int]] = {}
 
     # -- indexing ----------------------------------------------------------------------------------------------
@@ -149,12 +157,13 @@ class Recommender:
                 self._same_cache[phrase] = hit
         return hit
 
-    def targeting(self, profile: Profile, vectors: dict[str, np.ndarray]) -> Targeting:
+    def targeting(self, profile: Profile, goal_vector: np.ndarray | None) -> Targeting:
+        """Occupation(s) meant, target skills, and which of them the person still lacks."""
         goal_match = role_match = None
-        if profile.goal:
-            goal_match = self.space.match_occupation(profile.goal, vectors[profile.goal])
+        if profile.goal and goal_vector is not None:
+            goal_match = self.space.match_occupation(profile.goal, goal_vector)
         if profile.role:
-            role_match = self.space.match_occupation(profile.role, vectors[profile.role])
+            role_match = self.space.match_role(profile.role)
         targets: list[str] = [normalize_skill(s) for s in profile.target_skills]
         if profile.goal:
             targets += self.space.phrases_in_text(profile.goal)
@@ -164,7 +173,8 @@ class Recommender:
         if target_occ is not None:
             targets += [normalize_skill(s) for s in target_occ.occupation.skills]
         elif profile.goal:
-            targets += self.space.nearest_phrases(vectors[profile.goal], 6, GOAL_SKILL_FLOOR)
+            assert goal_vector is not None
+            targets += self.space.nearest_phrases(goal_vector, 6, GOAL_SKILL_FLOOR)
         targets = list(dict.fromkeys(t for t in targets if t))
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
         if (
@@ -182,11 +192,14 @@ class Recommender:
             known_vecs = self._phrase_vectors(known)
             for k, v in zip(known, known_vecs, strict=True):
                 known_ids |= self._same_as(k, v)
-            for t, v in zip(targets, target_vecs, strict=True):
-                same = (known_vecs @ v) >= SKILL_SAME
-                if same.any() or any(words_match(t, k) for k in known):
+            close = (target_vecs @ known_vecs.T) >= SKILL_SAME
+            for i, t in enumerate(targets):
+                if close[i].any():
                     continue
-                if t in self.space.index and self.space.index[t] in known_ids:
+                if t in self.space.index:  # vocabulary phrase: its equivalents are already known
+                    if self.space.index[t] in known_ids:
+                        continue
+                elif any(words_match(t, k) for k in known):
                     continue
                 missing.append(t)
         else:
@@ -204,13 +217,10 @@ class Recommender:
         exclude: Iterable[str] = (),
     ) -> Recommendations:
         w = self.weights
-        texts = [t for t in dict.fromkeys([profile.goal, profile.role]) if t]
-        query = profile.query_text()
-        if query not in texts:
-            texts.append(query)
-        encoded = self.encoder.encode_queries(texts)
-        vectors = dict(zip(texts, encoded, strict=True))
-        targeting = self.targeting(profile, vectors)
+        # one model call per request: the goal (or, without one, the role and skills as a query)
+        query = profile.goal or profile.query_text()
+        qvec = self.encoder.encode_queries([query])[0]
+        targeting = self.targeting(profile, qvec if profile.goal else None)
         available = profile.available_hours(today)
 
         mask = filter_mask(
@@ -230,7 +240,6 @@ class Recommender:
         if len(allowed) == 0:
             return Recommendations((), targeting, True, "Nothing in the catalog passes your filters.", 0, available)
 
-        qvec = vectors[query] if not profile.goal else vectors[profile.goal]
         missing = list(targeting.missing_skills)
         missing_vecs = self._phrase_vectors(missing) if missing else None
         if missing_vecs is not None:
@@ -247,17 +256,18 @@ class Recommender:
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
         cand = allowed[top]
 
-        same_sets = (
-            [self._same_as(m, v) for m, v in zip(missing, missing_vecs, strict=True)]
-            if missing_vecs is not None
-            else []
-        )
+        if missing_vecs is not None:
+            same = np.zeros((len(self.space.phrases), len(missing)), dtype=np.float32)
+            for k, (m, v) in enumerate(zip(missing, missing_vecs, strict=True)):
+                same[list(self._same_as(m, v)), k] = 1.0
+            covers = np.asarray(self.incidence[cand] @ same) > 0  # candidates x missing skills
+        else:
+            covers = np.zeros((len(cand), 0), dtype=bool)
         scores = np.zeros(len(cand), dtype=np.float64)
         details: list[tuple[dict[str, float], tuple[str, ...]]] = []
         for j, ci in enumerate(cand):
             c = self.credentials[ci]
-            phrases = self.cred_phrases[ci]
-            covered = tuple(m for m, same in zip(missing, same_sets, strict=True) if same & phrases)
+            covered = tuple(m for m, hit in zip(missing, covers[j], strict=True) if hit)
             parts = {
                 "semantic": float(sem_all[top[j]]),
                 "lexical": float(lex_all[top[j]]),

@@ -158,8 +158,8 @@ def score_system(
             for cid in ranked:
                 timed += 1
                 fit += by_id[cid].hours <= available + 1e-9
-        vectors = {t: rec.encoder.encode_queries([t])[0] for t in (item.profile.goal, item.profile.role) if t}
-        missing = rec.targeting(item.profile, vectors).missing_skills
+        goal_vec = rec.encoder.encode_queries([item.profile.goal])[0] if item.profile.goal else None
+        missing = rec.targeting(item.profile, goal_vec).missing_skills
         if missing:
             taught = {s for cid in ranked for s in by_id[cid].skills}
             from recommender.skills import words_match

@@ -28,7 +28,7 @@ class Weights:
     time_steepness: float = 1.2  # how fast time fit falls once hours exceed what is available
     mmr_lambda: float = 0.75  # relevance vs novelty in the final top-k
     provider_cap: int = 2  # at most this many picks from one provider in the top-k
-    candidates: int = 200  # hybrid retrieval depth before full scoring
+    candidates: int = 60  # hybrid retrieval depth before full scoring
 
 
 DEFAULT_WEIGHTS = Weights()

@@ -9,16 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from catalog.occupations import Occupation
 
 SKILL_SAME = 0.75  # cosine at which two skill phrases are taken to mean the same skill
 OCCUPATION_FLOOR = 0.55  # below this a goal is not taken to name an occupation
+LEXICAL_FLOOR = 0.6  # character n-gram cosine for a role ("data analyt" ~ "data analyst")
 GOAL_SKILL_FLOOR = 0.5  # skill phrases this close to a free-form goal become targets when no occupation matched
 
 
+@lru_cache(maxsize=65536)
 def normalize_skill(text: str) -> str:
     text = text.lower().replace("visualisation", "visualization").replace("&", "and")
     return " ".join(re.sub(r"[^a-z0-9+#./ ]+", " ", text).split()).strip(". ")
@@ -26,13 +30,14 @@ def normalize_skill(text: str) -> str:
 
 def words_match(a: str, b: str) -> bool:
     """Same phrase, or one is a whole-word part of the other ("python" in "python programming")."""
-    a, b = normalize_skill(a), normalize_skill(b)
-    if not a or not b:
+    ta, tb = normalize_skill(a).split(), normalize_skill(b).split()
+    if not ta or not tb:
         return False
-    if a == b:
-        return True
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 2 and re.search(rf"(?<![\w+#]){re.escape(short)}(?![\w+#])", long) is not None
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(short) == 1 and len(short[0]) < 2:
+        return False
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +45,11 @@ class OccupationMatch:
     occupation: Occupation
     similarity: float
     matched_name: str
+    floor: float = OCCUPATION_FLOOR  # embedding matches; lexical (role) matches use LEXICAL_FLOOR
 
     @property
     def confident(self) -> bool:
-        return self.similarity >= OCCUPATION_FLOOR
+        return self.similarity >= self.floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +82,45 @@ class SkillSpace:
         self.name_vectors = name_vectors
         self.name_owner = np.asarray(name_owner, dtype=np.int32)
         self.names = list(names)
+        self._normalized_names = [normalize_skill(n) for n in self.names]
+        self._role_cache: dict[str, OccupationMatch | None] = {}
+        self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+        self._char_matrix = self._char.fit_transform(self._normalized_names) if self.names else None
+
+    def _exact_name(self, text: str) -> int | None:
+        low = f" {normalize_skill(text)} "
+        best: tuple[int, int] | None = None
+        for i, n in enumerate(self._normalized_names):
+            if n and f" {n} " in low and (best is None or len(n) > best[1]):
+                best = (i, len(n))
+        return best[0] if best else None
+
+    def match_role(self, text: str) -> OccupationMatch | None:
+        """A current role, matched without the model: an exact name, else character n-gram similarity."""
+        key = normalize_skill(text)
+        if key not in self._role_cache:
+            if len(self._role_cache) > 10_000:
+                self._role_cache.clear()
+            self._role_cache[key] = self._match_role(text)
+        return self._role_cache[key]
+
+    def _match_role(self, text: str) -> OccupationMatch | None:
+        if not text.strip() or self._char_matrix is None:
+            return None
+        exact = self._exact_name(text)
+        if exact is not None:
+            return OccupationMatch(self.occupations[self.name_owner[exact]], 1.0, self.names[exact], LEXICAL_FLOOR)
+        sims = (self._char_matrix @ self._char.transform([normalize_skill(text)]).T).toarray().ravel()
+        i = int(np.argmax(sims))
+        return OccupationMatch(self.occupations[self.name_owner[i]], float(sims[i]), self.names[i], LEXICAL_FLOOR)
 
     def match_occupation(self, text: str, vector: np.ndarray) -> OccupationMatch | None:
-        """Best occupation for a role or goal text: an exact name in the text wins, else nearest name vector."""
+        """Best occupation for a goal text: an exact name in the text wins, else nearest name vector."""
         if not text.strip() or not self.occupations:
             return None
         low = f" {normalize_skill(text)} "
         best_exact: tuple[int, int] | None = None
-        for i, name in enumerate(self.names):
-            n = normalize_skill(name)
+        for i, n in enumerate(self._normalized_names):
             if n and f" {n} " in low and (best_exact is None or len(n) > best_exact[1]):
                 best_exact = (i, len(n))
         if best_exact is not None:
@@ -97,10 +133,12 @@ class SkillSpace:
 
     def phrases_in_text(self, text: str) -> list[str]:
         """Vocabulary skills named verbatim in free text ("something in Python", "learn SQL and Tableau")."""
-        low = f" {normalize_skill(text)} "
-        found = [p for p in self.phrases if len(p) >= 2 and re.search(rf"(?<![\w+#]){re.escape(p)}(?![\w+#])", low)]
+        tokens = normalize_skill(text).split()
+        grams = {" ".join(tokens[i : i + n]) for n in range(1, 7) for i in range(len(tokens) - n + 1)}
+        found = [g for g in grams if g in self.index and len(g) >= 2]
         # keep the longest phrases: "data visualization" rather than also "data"
-        return [p for p in found if not any(p != q and words_match(p, q) and len(q) > len(p) for q in found)]
+        kept = [p for p in found if not any(p != q and len(q) > len(p) and words_match(p, q) for q in found)]
+        return sorted(kept, key=lambda p: " ".join(tokens).find(p))
 
     def nearest_phrases(self, vector: np.ndarray, k: int, floor: float) -> list[str]:
         sims = self.vectors @ vector

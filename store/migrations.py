@@ -65,3 +65,18 @@ def create_people_tables(db: Database) -> None:
         pk="id",
         foreign_keys=[("enrollment_id", "enrollments", "id")],
     )
+
+
+@migrations()
+def create_nudges(db: Database) -> None:
+    """Due nudges live here, not in the JobQueue: a restart loses nothing and repeats nothing."""
+    db["nudges"].create(  # type: ignore[union-attr]
+        {"id": int, "user_id": int, "due_at": str, "status": str, "claimed_at": str, "claim_token": str,
+         "sent_at": str, "kind": str, "template": str, "tag": str, "enrollment_id": int, "text": str,
+         "message_id": int, "reacted_at": str, "error": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        defaults={"status": "pending"},
+    )  # fmt: skip
+    db["nudges"].create_index(["status", "due_at"])  # type: ignore[union-attr]
+    db["nudges"].create_index(["user_id", "status"])  # type: ignore[union-attr]

@@ -1,0 +1,1 @@
+"""Progress nudges: a pure policy (what to send, when), templates, a chart, and the SQLite-backed scheduler."""

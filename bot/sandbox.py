@@ -1,0 +1,131 @@
+"""`credbot chat`: the real Application against the local Bot API emulator, with a terminal client.
+
+Bot messages are shown as plain text; inline buttons become numbered choices (type the number to press).
+/quit (or end of input) leaves cleanly, so the sandbox can be scripted: `printf '/start\\n' | credbot chat`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.emulator import BotApiEmulator, Sent
+
+SANDBOX_USER = 424242
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain(text: str, *, bold: Callable[[str], str] = lambda s: s) -> str:
+    text = re.sub(r"<b>(.*?)</b>", lambda m: bold(m.group(1)), text, flags=re.S)
+    text = re.sub(r'<a href="([^"]+)">(.*?)</a>', r"\2 (\1)", text, flags=re.S)
+    return html.unescape(TAG_RE.sub("", text))
+
+
+class TerminalClient:
+    """Renders what the bot sent since the last look and remembers the buttons of the newest keyboard."""
+
+    def __init__(self, emulator: BotApiEmulator, out: TextIO, color: bool) -> None:
+        self.emu = emulator
+        self.out = out
+        self.seen = 0
+        self.buttons: list[tuple[int, str, str]] = []  # (message_id, label, data)
+        self.bold = (lambda s: f"\033[1m{s}\033[0m") if color else (lambda s: s)
+
+    def show_new(self) -> None:
+        items = self.emu.sent[self.seen :]
+        self.seen = len(self.emu.sent)
+        for item in items:
+            self._show(item)
+        self.out.flush()
+
+    def _show(self, item: Sent) -> None:
+        if item.method in ("sendMessage", "editMessageText"):
+            prefix = "(edited) " if item.method == "editMessageText" else ""
+            self.out.write(f"\n🤖 {prefix}{plain(item.text or '', bold=self.bold)}\n")
+        elif item.method in ("sendDocument", "sendPhoto"):
+            what = item.filename or "picture"
+            self.out.write(
+                f"\n🤖 [{'file' if item.method == 'sendDocument' else 'picture'}: {what}] {plain(item.caption or '')}\n"
+            )
+        elif item.method == "answerCallbackQuery" and item.text:
+            self.out.write(f"   ({item.text})\n")
+        else:
+            return
+        if item.reply_markup and item.reply_markup.get("inline_keyboard"):
+            self.buttons = []
+            for row in item.reply_markup["inline_keyboard"]:
+                labels = []
+                for b in row:
+                    if "callback_data" in b:
+                        self.buttons.append((item.message_id, b["text"], b["callback_data"]))
+                        labels.append(f"[{len(self.buttons)}] {b['text']}")
+                    elif "url" in b:
+                        labels.append(f"{b['text']} ({b['url']})")
+                self.out.write("   " + "   ".join(labels) + "\n")
+
+
+async def _read_line(stream: TextIO) -> str:
+    return await asyncio.to_thread(stream.readline)
+
+
+async def run_sandbox(
+    db_path: str | Path | None,
+    *,
+    first_name: str = "You",
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+) -> None:
+    from bot.app import build_application
+    from bot.runtime import make_services, running
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    color = out.isatty()
+    emulator = BotApiEmulator()
+    await emulator.start()
+    services = make_services(db_path)
+    app = build_application(services, emulator.token, base_url=emulator.base_url, base_file_url=emulator.base_file_url)
+    client = TerminalClient(emulator, out, color)
+    out.write(
+        "credbot sandbox — a local Telegram stand-in, no token or network needed.\n"
+        "Loading the recommender (a few seconds the first time)...\n"
+    )
+    out.flush()
+    try:
+        async with running(app):
+            out.write("Ready. Type /start to begin, a number to press a button, /quit to leave.\n")
+            out.flush()
+            while True:
+                out.write("\nyou> ")
+                out.flush()
+                line = await _read_line(stdin)
+                if not line:
+                    out.write("\n")
+                    break
+                text = line.strip()
+                if not text:
+                    continue
+                if text in ("/quit", "/exit"):
+                    break
+                if text.isdigit() and client.buttons:
+                    n = int(text)
+                    if 1 <= n <= len(client.buttons):
+                        message_id, label, data = client.buttons[n - 1]
+                        out.write(f"   → {label}\n")
+                        emulator.press(SANDBOX_USER, message_id, data)
+                    else:
+                        out.write(f"   (no button {n}; choose 1-{len(client.buttons)})\n")
+                        continue
+                else:
+                    emulator.send_text(SANDBOX_USER, text, first_name=first_name)
+                await emulator.wait_idle(quiet=0.25, timeout=60)
+                client.show_new()
+    finally:
+        await emulator.stop()
+    out.write("Bye! Your answers are saved for next time.\n")
+    out.flush()

@@ -1,0 +1,145 @@
+"""The nudge schedule in SQLite: one pending row per person, claimed under a lease, then sent or released.
+
+pending -> claimed (lease) -> sending -> sent | failed | skipped
+A crash while `claimed` lets the row be claimed again after the lease (nothing lost); a crash while `sending`
+never re-sends it (nothing repeated) — a person would rather miss one reminder than get two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow:
+    id: int
+    user_id: int
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SentRow:
+    id: int
+    sent_at: datetime
+    kind: str
+    template: str
+    tag: str
+    enrollment_id: int | None
+    reacted: bool
+
+
+class NudgeStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def schedule(self, user_id: int, due_at: datetime) -> int:
+        """Exactly one pending row per person: an existing one is moved, never duplicated."""
+        with self.db.atomic():
+            existing = list(self.db.query("select id from nudges where user_id = ? and status = 'pending'", [user_id]))
+            if existing:
+                self.db.execute("update nudges set due_at = ? where id = ?", [iso(due_at), existing[0]["id"]])
+                for extra in existing[1:]:
+                    self.db.execute("update nudges set status = 'collapsed' where id = ?", [extra["id"]])
+                return int(existing[0]["id"])
+            table = self.db["nudges"]
+            table.insert({"user_id": user_id, "due_at": iso(due_at), "status": "pending"})  # type: ignore[union-attr]
+            return int(table.last_pk)  # type: ignore[union-attr, arg-type]
+
+    def unschedule(self, user_id: int) -> None:
+        self.db.execute("update nudges set status = 'cancelled' where user_id = ? and status = 'pending'", [user_id])
+
+    def pending_due(self, user_id: int) -> datetime | None:
+        rows = list(self.db.query("select due_at from nudges where user_id = ? and status = 'pending'", [user_id]))
+        return datetime.fromisoformat(rows[0]["due_at"]) if rows else None
+
+    def claim_due(self, now: datetime, *, lease: timedelta = timedelta(minutes=5), limit: int = 500) -> list[DueRow]:
+        """Atomically take due rows (and rows whose claim lease expired); collapse several per person into one."""
+        token = uuid.uuid4().hex
+        stale = iso(now - lease)
+        with self.db.atomic():
+            self.db.execute(
+                "update nudges set status = 'claimed', claim_token = ?, claimed_at = ? where id in ("
+                " select id from nudges where (status = 'pending' and due_at <= ?)"
+                " or (status = 'claimed' and claimed_at <= ?) order by due_at limit ?)",
+                [token, iso(now), iso(now), stale, limit],
+            )
+            rows = list(
+                self.db.query(
+                    "select id, user_id, due_at from nudges where claim_token = ? and status = 'claimed' "
+                    "order by user_id, due_at",
+                    [token],
+                )
+            )
+            out: dict[int, DueRow] = {}
+            for r in rows:
+                if r["user_id"] in out:  # overdue duplicates after downtime: one catch-up, no burst
+                    self.db.execute("update nudges set status = 'collapsed' where id = ?", [r["id"]])
+                    continue
+                out[r["user_id"]] = DueRow(r["id"], r["user_id"], datetime.fromisoformat(r["due_at"]))
+        return list(out.values())
+
+    def mark_sending(self, row_id: int) -> None:
+        self.db.execute("update nudges set status = 'sending' where id = ? and status = 'claimed'", [row_id])
+
+    def mark_sent(
+        self,
+        row_id: int,
+        now: datetime,
+        *,
+        kind: str,
+        template: str,
+        tag: str,
+        enrollment_id: int | None,
+        text: str,
+        message_id: int | None,
+    ) -> None:
+        self.db["nudges"].update(  # type: ignore[union-attr]
+            row_id,
+            {"status": "sent", "sent_at": iso(now), "kind": kind, "template": template, "tag": tag,
+             "enrollment_id": enrollment_id, "text": text, "message_id": message_id},
+        )  # fmt: skip
+
+    def release(self, row_id: int, due_at: datetime, error: str = "") -> None:
+        """Back to pending (a transient failure): tried again at `due_at`."""
+        with self.db.atomic():
+            self.db["nudges"].update(  # type: ignore[union-attr]
+                row_id, {"status": "pending", "due_at": iso(due_at), "claim_token": "", "error": error[:500]}
+            )
+
+    def finish(self, row_id: int, status: str, error: str = "") -> None:
+        self.db["nudges"].update(row_id, {"status": status, "error": error[:500]})  # type: ignore[union-attr]
+
+    def sent_history(self, user_id: int, limit: int = 50) -> list[SentRow]:
+        rows = self.db.query(
+            "select id, sent_at, kind, template, tag, enrollment_id, reacted_at from nudges "
+            "where user_id = ? and status = 'sent' order by sent_at desc, id desc limit ?",
+            [user_id, limit],
+        )
+        out = [
+            SentRow(r["id"], datetime.fromisoformat(r["sent_at"]), r["kind"], r["template"] or "", r["tag"] or "",
+                    r["enrollment_id"], bool(r["reacted_at"]))
+            for r in rows
+        ]  # fmt: skip
+        return list(reversed(out))
+
+    def note_reaction(self, user_id: int, now: datetime) -> bool:
+        """The person did something after our last nudge: it counts as noticed (resets back-off)."""
+        cur = self.db.execute(
+            "update nudges set reacted_at = ? where id = (select id from nudges where user_id = ? and "
+            "status = 'sent' order by sent_at desc, id desc limit 1) and reacted_at is null",
+            [iso(now), user_id],
+        )
+        return cur.rowcount > 0
+
+    def rows(self, **where: Any) -> list[dict[str, Any]]:
+        clause = " and ".join(f"{k} = ?" for k in where) or "1"
+        return list(self.db.query(f"select * from nudges where {clause} order by id", list(where.values())))
