@@ -14,6 +14,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseHandler,
+    CallbackContext,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -26,8 +27,10 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.handlers import account, onboarding, progress, results
+from bot.handlers import nudges as nudge_handlers
 from bot.handlers.common import State
 from bot.handlers.errors import on_error
+from bot.nudges.scheduler import run_due
 from bot.persistence import CONVERSATION, StorePersistence
 from bot.services import Services
 
@@ -82,6 +85,20 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     log.info("credbot is up as @%s", application.bot.username)
 
 
+async def _nudge_tick(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    services: Services = context.application.bot_data["services"]
+    report = await run_due(context.bot, services, services.now())
+    if report.claimed:
+        log.info(
+            "nudges: %s claimed, %s sent, %s skipped, %s retried, %s blocked",
+            report.claimed,
+            report.sent,
+            report.skipped,
+            report.retried,
+            report.blocked,
+        )
+
+
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     services: Services = application.bot_data["services"]
     services.db.close()
@@ -95,6 +112,7 @@ def build_application(
     base_file_url: str | None = None,
     rate_limit: bool = True,
     warm_up: bool = True,
+    nudge_every: float | None = 30.0,
     extra: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
     builder = (
@@ -118,7 +136,8 @@ def build_application(
     application.bot_data["services"] = services
     application.bot_data["warm_up"] = warm_up
 
-    application.add_handler(TypeHandler(Update, account.group_guard), group=-1)
+    application.add_handler(TypeHandler(Update, account.group_guard), group=-2)
+    application.add_handler(TypeHandler(Update, nudge_handlers.note_activity), group=-1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False is intended: one flow per chat
         application.add_handler(conversation())
@@ -134,11 +153,15 @@ def build_application(
             CallbackQueryHandler(onboarding.on_enroll_date, pattern=callbacks.PATTERN_ENROLL),
             CallbackQueryHandler(progress.on_progress_button, pattern=callbacks.PATTERN_PROGRESS),
             CallbackQueryHandler(account.on_settings_button, pattern=callbacks.PATTERN_SETTINGS),
+            CallbackQueryHandler(nudge_handlers.on_nudge_button, pattern=callbacks.PATTERN_NUDGE),
             MessageHandler(filters.COMMAND, account.unknown_command),
             MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, account.not_text),
             CallbackQueryHandler(account.stray_button),
         ]
     )
+    if nudge_every and application.job_queue is not None:
+        # the JobQueue only ticks; what is due lives in SQLite (see bot/nudges/scheduler.py)
+        application.job_queue.run_repeating(_nudge_tick, interval=nudge_every, first=nudge_every, name="nudges")
     if extra is not None:
         extra(application)
     application.add_error_handler(on_error)

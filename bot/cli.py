@@ -29,6 +29,9 @@ def _register_optional() -> None:
 
     cli.add_command(cli_bot.run_command)
     cli.add_command(cli_bot.chat_command)
+    from bot import cli_nudges
+
+    cli.add_command(cli_nudges.nudges_group)
 
 
 def main(argv: list[str] | None = None) -> None:

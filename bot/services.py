@@ -46,21 +46,23 @@ class Services:
         with self._lock:
             if self._recommender is None:
                 self._recommender = self.make_recommender()
-                self._refs = {ref(c.id): c.id for c in self._recommender.credentials}
             return self._recommender
 
     async def warm_up(self) -> None:
         await asyncio.to_thread(self.recommender)
 
     def credential_by_ref(self, short: str) -> Credential | None:
-        rec = self.recommender()
+        """A button's short reference back to a credential (None for stale or forged references)."""
+        if short not in self._refs:
+            self._refs = {ref(cid): cid for cid in self.catalog.hashes()}
         cid = self._refs.get(short)
-        return rec.credentials[rec.by_id[cid]] if cid is not None else None
+        return self.credential(cid) if cid is not None else None
 
     def credential(self, credential_id: str) -> Credential | None:
-        rec = self.recommender()
-        i = rec.by_id.get(credential_id)
-        return rec.credentials[i] if i is not None else None
+        """From the catalog table (no model needed), so nudges and previews stay light."""
+        if self._recommender is not None and credential_id in self._recommender.by_id:
+            return self._recommender.credentials[self._recommender.by_id[credential_id]]
+        return self.catalog.get(credential_id)
 
     def feedback_model(self, user_id: int) -> FeedbackModel:
         events = []

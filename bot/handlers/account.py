@@ -15,6 +15,7 @@ from bot import keyboards
 from bot.callbacks import parse
 from bot.handlers.common import Context, person, reply, services
 from bot.keyboards import button
+from bot.nudges.scheduler import ensure_scheduled
 
 COMMANDS = (
     ("start", "Begin: a few questions, then picks"),
@@ -114,7 +115,8 @@ async def on_settings_button(update: Update, context: Context) -> None:
         await query.answer("That button is out of date.", show_alert=True)
         return
     if cb.action == "cad" and cb.args and cb.args[0] in {v for _, v in CADENCES}:
-        s.store.update_settings(user.id, cadence=cb.args[0])
+        s.store.update_settings(user.id, cadence=cb.args[0], paused=0)
+        ensure_scheduled(s, user.id, s.now())
         await query.answer("Reminders updated.")
     elif cb.action == "q" and len(cb.args) == 2 and (cb.args[0], cb.args[1]) in {(a, b) for _, a, b in QUIET}:
         start, end = (f"{v[:2]}:{v[2:]}" for v in cb.args)

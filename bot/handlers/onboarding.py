@@ -11,6 +11,7 @@ from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
 from bot.handlers.results import show_results
+from bot.nudges.scheduler import ensure_scheduled
 from bot.onboarding import (
     STEPS,
     answer,
@@ -231,6 +232,7 @@ async def enroll(update: Update, context: Context, credential_id: str, target: d
     e = s.store.enroll(user.id, credential.id, credential.hours, s.today(), target, s.now())
     s.store.add_feedback(user.id, credential.id, "enrolled", s.now())
     s.store.set_pending(user.id, None)
+    ensure_scheduled(s, user.id, s.now())
     weeks = max((target - s.today()).days / 7, 1 / 7)
     pace = credential.hours / weeks
     await reply(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
+
 from telegram import Update
 from telegram.error import BadRequest
 
 from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, person, reply, services
-from store.models import EnrollmentStatus
+from bot.nudges.chart import Series, progress_png
+from bot.nudges.scheduler import ensure_scheduled
+from store.models import Enrollment, EnrollmentStatus
 
 
 async def progress_command(update: Update, context: Context) -> None:
@@ -24,6 +29,25 @@ async def progress_command(update: Update, context: Context) -> None:
     for e in items:
         line = render.enrollment_line(e, s.credential(e.credential_id), s.today())
         await reply(update, context, line, keyboards.progress(e))
+    active = [e for e in items if e.status != EnrollmentStatus.WITHDREW]
+    if active:
+        await send_chart(update, context, active)
+
+
+async def send_chart(update: Update, context: Context, enrollments: list[Enrollment]) -> None:
+    s = services(context)
+    series = []
+    for e in enrollments:
+        credential = s.credential(e.credential_id)
+        logged = tuple(
+            (datetime.fromisoformat(x.at), x.hours) for x in s.store.progress(e.user_id, e.id) if x.kind == "hours"
+        )
+        title = credential.title if credential else e.credential_id
+        series.append(Series(title, e.started_on, e.target_date, e.hours_total, logged))
+    png = await asyncio.to_thread(progress_png, series, s.today())
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_photo(chat.id, photo=png, caption="Planned (dashed) vs logged hours; red = target date.")
 
 
 async def log_hours(update: Update, context: Context, enrollment_id: int, hours: float) -> None:
@@ -87,6 +111,7 @@ async def on_progress_button(update: Update, context: Context) -> None:
         status = EnrollmentStatus.IN_PROGRESS if enrollment.hours_logged > 0 else EnrollmentStatus.ENROLLED
         enrollment = s.store.set_status(user.id, enrollment.id, status, now)
         note = "Welcome back! Resumed."
+        ensure_scheduled(s, user.id, now)
     await query.answer(note[:190])
     text = render.enrollment_line(enrollment, s.credential(enrollment.credential_id), s.today())
     try:

@@ -1,0 +1,93 @@
+"""`credbot nudges preview --at ISO_DATETIME [--json]` and `credbot nudges run-once`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+import click
+
+from bot.config import Settings
+
+
+def _at(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        click.echo(f"credbot: --at must be an ISO date-time like 2026-12-01T09:00:00+01:00, got {value!r}", err=True)
+        sys.exit(2)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@click.group("nudges")
+def nudges_group() -> None:
+    """Progress reminders (the schedule lives in CREDBOT_DB)."""
+
+
+@nudges_group.command("preview")
+@click.option("--at", "at", required=True, help="ISO date-time; UTC when no offset is given.")
+@click.option("--json", "as_json", is_flag=True)
+def preview_command(at: str, as_json: bool) -> None:
+    """What would be sent at that instant; sends nothing and changes nothing."""
+    from bot.nudges.scheduler import preview
+    from bot.runtime import make_services
+
+    moment = _at(at)
+    services = make_services(Settings.from_env().db_path)
+    planned = preview(services, moment)
+    if as_json:
+        for p in planned:
+            kind = p.decision.kind.value if p.decision.kind else None
+            nxt = p.decision.next_check.isoformat() if p.decision.next_check else None
+            row = {"user_id": p.user_id, "send": p.decision.send, "kind": kind, "text": p.text,
+                   "why": p.decision.why, "next_check": nxt}  # fmt: skip
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not planned:
+        click.echo(f"Nothing due at {moment.isoformat()}.")
+        return
+    for p in planned:
+        if p.decision.send:
+            click.echo(f"user {p.user_id} [{p.decision.kind}] {_plain(p.text)}")
+        else:
+            nxt = p.decision.next_check.isoformat() if p.decision.next_check else "when they come back"
+            click.echo(f"user {p.user_id} — nothing now ({p.decision.why}); next look {nxt}")
+
+
+def _plain(text: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+@nudges_group.command("run-once")
+def run_once_command() -> None:
+    """Send what is due now (for cron users and tests). Needs TELEGRAM_BOT_TOKEN."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import InvalidToken
+
+    from bot.nudges.scheduler import run_due
+    from bot.runtime import make_services
+
+    settings = Settings.from_env()
+    if not settings.token:
+        click.echo("credbot: TELEGRAM_BOT_TOKEN is not set.", err=True)
+        sys.exit(2)
+    services = make_services(settings.db_path)
+
+    async def go() -> None:
+        base = settings.api_base_url or "https://api.telegram.org/bot"
+        async with Bot(settings.token or "", base_url=base) as bot:
+            report = await run_due(bot, services, datetime.now(UTC))
+        click.echo(f"claimed {report.claimed}, sent {report.sent}, skipped {report.skipped}, "
+                   f"retried {report.retried}, blocked {report.blocked}")  # fmt: skip
+
+    try:
+        asyncio.run(go())
+    except InvalidToken:
+        click.echo("credbot: Telegram rejected TELEGRAM_BOT_TOKEN.", err=True)
+        sys.exit(2)

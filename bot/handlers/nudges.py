@@ -1,0 +1,70 @@
+"""Nudge buttons (log progress, snooze, change, stop) and noticing that a person is active again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot import render
+from bot.callbacks import parse
+from bot.handlers.account import settings_command
+from bot.handlers.common import Context, person, reply, services
+from bot.nudges.scheduler import ensure_scheduled
+from store.nudges import NudgeStore
+
+
+async def note_activity(update: Update, context: Context) -> None:
+    """Any message or button from a person counts as a reaction to our last nudge and lifts a 403 block."""
+    chat = update.effective_chat
+    if update.effective_user is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    s = services(context)
+    existing = s.store.get_user(update.effective_user.id)
+    if existing is None:
+        return
+    user = person(update, context)  # also clears `blocked`: they came back
+    NudgeStore(s.db).note_reaction(user.id, s.now())
+    if existing.blocked:
+        ensure_scheduled(s, user.id, s.now())
+
+
+async def on_nudge_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    cb = parse(query.data)
+    s = services(context)
+    user = person(update, context)
+    now = s.now()
+    if cb is None or cb.action not in {"log", "s", "set", "stop", "keep"}:
+        await query.answer("That button is out of date.", show_alert=True)
+        return
+    if cb.action == "log":
+        enrollment = s.store.get_enrollment(user.id, int(cb.args[0])) if cb.args and cb.args[0].isdigit() else None
+        if enrollment is None:
+            await query.answer("That enrollment is gone. /progress shows what you have.", show_alert=True)
+            return
+        s.store.set_pending(user.id, {"kind": "log_hours", "enrollment_id": enrollment.id})
+        await query.answer()
+        await reply(update, context, "How many hours did you put in? (e.g. <i>1.5</i> or <i>45 min</i>)")
+    elif cb.action == "s" and cb.args in (("1",), ("7",)):
+        days = int(cb.args[0])
+        until = now + timedelta(days=days)
+        s.store.update_settings(user.id, snooze_until=until.isoformat(timespec="seconds"))
+        NudgeStore(s.db).schedule(user.id, until)
+        await query.answer(f"Snoozed for {'a day' if days == 1 else 'a week'}.")
+        await reply(update, context, f"😴 Snoozed until {render.e(f'{until:%-d %b %H:%M} UTC')}.")
+    elif cb.action == "set":
+        await query.answer()
+        await settings_command(update, context)
+    elif cb.action == "stop":
+        s.store.update_settings(user.id, cadence="off")
+        NudgeStore(s.db).unschedule(user.id)
+        await query.answer("Reminders stopped.")
+        await reply(update, context, "Okay, no more reminders. Turn them back on any time in /settings.")
+    elif cb.action == "keep":
+        await query.answer("Great, I'll keep them coming.")
+        ensure_scheduled(s, user.id, now)
+    else:
+        await query.answer("That button is out of date.", show_alert=True)
