@@ -204,6 +204,12 @@ def bench_command(quick: bool, write: bool) -> None:
     from recommender.bench import run_bench
 
     text = run_bench(quick=quick, echo=click.echo)
+    try:
+        from bot.bench import run_bot_bench
+
+        text += "\n" + "\n".join(run_bot_bench(quick=quick, echo=click.echo))
+    except ImportError as exc:  # the emulator is part of the package; this only guards a broken install
+        click.echo(f"bot benchmarks skipped: {exc}", err=True)
     if write:
         out = Path("docs/BENCHMARKS.md")
         out.parent.mkdir(exist_ok=True)

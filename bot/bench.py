@@ -1,0 +1,140 @@
+"""Bot and nudge figures for `credbot bench`: concurrent onboarding through the emulator, due-scan time over
+100k people, and send throughput into the emulator with and without the outbound rate limiter."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bot.app import build_application
+from bot.emulator import BotApiEmulator
+from bot.runtime import make_services, running
+from store.nudges import NudgeStore
+
+SCRIPT = ["/start", "retail assistant", "front-end web developer", "html, css", "5", "3 months", "any", "either"]
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def onboarding_load(users: int = 200, think: tuple[float, float] = (1.0, 3.0), seed: int = 3) -> dict[str, float]:
+    """`users` people onboard at once (closed loop, a think time between messages); reply time per update."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with BotApiEmulator() as emu:
+            services = make_services(Path(tmp) / "load.db")
+            app = build_application(services, emu.token, base_url=emu.base_url, rate_limit=False, nudge_every=None)
+            async with running(app):
+                latencies: list[float] = []
+
+                async def person(uid: int) -> None:
+                    await asyncio.sleep(rng.uniform(0, think[1]))
+                    for text in SCRIPT:
+                        start_index = len(emu.sent)
+                        sent_at = time.monotonic()
+                        emu.send_text(uid, text, first_name=f"U{uid}")
+                        reply = await emu.wait_for(lambda s, u=uid: s.chat_id == u, start=start_index, timeout=120)
+                        latencies.append((reply.at - sent_at) * 1000)
+                        await asyncio.sleep(rng.uniform(*think))
+
+                t0 = time.monotonic()
+                await asyncio.gather(*(person(10_000 + i) for i in range(users)))
+                wall = time.monotonic() - t0
+    total = users * len(SCRIPT)
+    return {
+        "users": users,
+        "updates": total,
+        "wall_s": wall,
+        "updates_per_s": total / wall,
+        "median_ms": statistics.median(latencies),
+        "p95_ms": _p95(latencies),
+    }
+
+
+def due_scan_ms(people: int = 100_000, due_share: float = 0.01, rounds: int = 5) -> dict[str, float]:
+    """Time to claim what is due among `people` scheduled rows (1% due), on a fresh SQLite file."""
+    from catalog.db import open_database
+    from store.repository import Store
+
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    samples = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(Path(tmp) / "scan.db")
+        Store(db)
+        rng = random.Random(5)
+        db["users"].insert_all(  # type: ignore[union-attr]
+            ({"id": i, "chat_id": i, "first_name": "x", "created_at": "", "last_seen_at": ""} for i in range(people)),
+            batch_size=5000,
+        )
+        for _ in range(rounds):
+            db.execute("delete from nudges")
+            rows = (
+                {"user_id": i, "status": "pending",
+                 "due_at": (now - timedelta(minutes=1) if rng.random() < due_share else
+                            now + timedelta(hours=rng.randint(1, 500))).isoformat(timespec="seconds")}
+                for i in range(people)
+            )  # fmt: skip
+            db["nudges"].insert_all(rows, batch_size=5000)  # type: ignore[union-attr]
+            t0 = time.perf_counter()
+            claimed = NudgeStore(db).claim_due(now, limit=5000)
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert claimed
+    return {"people": people, "due": people * due_share, "median_ms": statistics.median(samples)}
+
+
+async def send_throughput(messages: int = 600, chats: int = 300, limited: bool = False) -> dict[str, float]:
+    """Messages/s the bot pushes into the emulator; with `limited`, through PTB's AIORateLimiter
+    (<= 30/s overall) while the emulator enforces Telegram's limits and answers 429 when they are broken."""
+    from telegram.ext import AIORateLimiter, ApplicationBuilder
+
+    async with BotApiEmulator(global_rate_limit=30 if limited else None) as emu:
+        builder = ApplicationBuilder().token(emu.token).base_url(emu.base_url)
+        if limited:
+            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1))  # type: ignore[arg-type]
+        app = builder.build()
+        async with app:
+            for c in range(chats):
+                emu.send_text(50_000 + c, "hi")  # chats must exist before the bot can write to them
+            t0 = time.monotonic()
+            await asyncio.gather(*(app.bot.send_message(50_000 + (i % chats), f"message {i}") for i in range(messages)))
+            wall = time.monotonic() - t0
+        too_many = sum(1 for _, code, _ in emu.errors if code == 429)
+    return {"messages": messages, "per_s": messages / wall, "errors_429": too_many}
+
+
+def run_bot_bench(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
+    users = 50 if quick else 200
+    load = asyncio.run(onboarding_load(users))
+    echo(f"onboarding: {load['updates_per_s']:.0f} updates/s, p95 {load['p95_ms']:.0f} ms")
+    scan = due_scan_ms(10_000 if quick else 100_000, rounds=2 if quick else 5)
+    echo(f"due scan: {scan['median_ms']:.1f} ms over {scan['people']:.0f} people")
+    fast = asyncio.run(send_throughput(300 if quick else 1000))
+    echo(f"unthrottled send: {fast['per_s']:.0f} msg/s")
+    slow = asyncio.run(send_throughput(90 if quick else 300, limited=True))
+    echo(f"throttled send: {slow['per_s']:.1f} msg/s, {slow['errors_429']:.0f} x 429")
+    return [
+        "## Bot and nudges",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| {load['users']:.0f} people onboarding at once (8 messages each, 1-3 s think time, real model, "
+        f"no outbound limiter): updates handled | {load['updates_per_s']:.0f} updates/s | >= 50 |",
+        f"| reply time per update, median / p95 | {load['median_ms']:.0f} / {load['p95_ms']:.0f} ms | p95 <= 200 ms |",
+        f"| due scan (claim) over {scan['people']:.0f} scheduled people, 1% due, median | "
+        f"{scan['median_ms']:.1f} ms | <= 50 ms |",
+        f"| unthrottled send into the emulator ({fast['messages']:.0f} messages) | {fast['per_s']:.0f} msg/s | "
+        ">= 500 |",
+        f"| throttled send (AIORateLimiter, emulator enforcing 30/s) | {slow['per_s']:.1f} msg/s, "
+        f"{slow['errors_429']:.0f} x 429 | 25-30 msg/s, no 429 |",
+        "",
+        f"Measured {date.today().isoformat()}.",
+        "",
+    ]

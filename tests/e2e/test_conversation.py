@@ -1,0 +1,216 @@
+"""End to end: the real PTB Application, the project's Bot API emulator over HTTP, a person typing and tapping."""
+
+import json
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from tests.e2e.harness import Chat, run, world
+
+
+def cards(sent: list) -> list:
+    return [s for s in sent if s.reply_markup and any("Enroll" in t for t, _ in _buttons(s))]
+
+
+def _buttons(s) -> list[tuple[str, str]]:
+    return [(b["text"], b.get("callback_data", "")) for row in s.reply_markup["inline_keyboard"] for b in row]
+
+
+async def onboard_by_buttons(chat: Chat) -> list:
+    sent = await chat.say("/start")
+    assert "credbot" in sent[0].text and "1 of 7" in sent[-1].text
+    assert "2 of 7" in (await chat.say("teacher"))[-1].text
+    assert "3 of 7" in (await chat.say("data analyst"))[-1].text
+    assert "4 of 7" in (await chat.press("Skip"))[-1].text
+    assert "5 of 7" in (await chat.press("5 h"))[-1].text
+    assert "6 of 7" in (await chat.press("3 months"))[-1].text
+    assert "7 of 7" in (await chat.press("Free only"))[-1].text
+    return await chat.press("Online")
+
+
+def test_full_onboarding_by_buttons_gives_five_explained_free_online_cards(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            results = await onboard_by_buttons(chat)
+            picks = cards(results)
+            assert len(picks) == 5
+            for card in picks:
+                assert "free" in card.text and "online" in card.text
+                assert "at your 5 h/week" in card.text
+                labels = [t for t, _ in _buttons(card)]
+                assert labels == ["Details", "Enroll", "👍", "👎"]
+                assert all(len(d.encode()) <= 64 for _, d in _buttons(card))
+            footer = [t for t, _ in _buttons(results[-1])]
+            assert footer == ["More", "My learning path", "Change my answers"]
+            assert not w.emu.errors
+
+    run(scenario())
+
+
+def test_onboarding_by_typed_text_with_back_and_a_bad_answer(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await chat.say("/start")
+            await chat.say("nurse")
+            await chat.say("health informatics")
+            await chat.say("patient care, excel")
+            bad = await chat.say("whenever I feel like it")
+            assert "couldn't find a number" in bad[-1].text and "4 of 7" in bad[-1].text
+            await chat.say("about 4 hours")
+            back = await chat.say("back")
+            assert "4 of 7" in back[-1].text  # the hours question again
+            await chat.say("4 hours")
+            await chat.say("by June")
+            await chat.say("$200")
+            results = await chat.say("either")
+            picks = cards(results)
+            assert picks and all("at your 4 h/week" in c.text for c in picks)
+            assert not w.emu.errors
+
+    run(scenario())
+
+
+def test_a_first_message_that_says_a_lot_asks_only_for_the_rest(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            sent = await chat.say("I'm a nurse and want to move into health informatics, 5h a week")
+            joined = "\n".join(s.text or "" for s in sent)
+            assert "role: nurse" in joined and "goal: health informatics" in joined and "hours a week: 5" in joined
+            assert "3 of 7" in sent[-1].text  # skills next; role, goal and hours are not asked again
+            await chat.press("Skip")
+            await chat.say("6 months")
+            await chat.press("Any")
+            results = await chat.press("Either")
+            assert len(cards(results)) == 5
+
+    run(scenario())
+
+
+def test_free_text_refines_and_reranks(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await onboard_by_buttons(chat)
+            shorter = await chat.say("shorter")
+            assert "Okay: at most" in shorter[0].text
+            limit = float(shorter[0].text.split("at most ")[1].split(" h")[0])
+            for card in cards(shorter):
+                hours = float(card.text.split("about ")[1].split(" h")[0])
+                assert hours <= limit
+            python = await chat.say("something in Python")
+            assert any("python" in c.text.lower() for c in cards(python))
+            confused = await chat.say("hmm")
+            assert "cheaper" in confused[-1].text  # a helpful answer, never silence
+
+    run(scenario())
+
+
+def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await onboard_by_buttons(chat)
+            details = await chat.press("Details", nth_from_last=0)
+            assert "Provider page" in details[-1].text and "Facts as of" in details[-1].text
+            ask = await chat.press("Enroll")
+            assert "When do you want to finish?" in ask[-1].text
+            enrolled = await chat.press("your pace")
+            assert "Enrolled in" in enrolled[-1].text
+            progress = await chat.say("/progress")
+            assert any(s.method == "sendPhoto" and s.photo and s.photo[:8] == b"\x89PNG\r\n\x1a\n" for s in progress)
+            logged = await chat.press("+1 h")
+            assert any(s.method == "answerCallbackQuery" and "Logged 1 h" in (s.text or "") for s in logged)
+            assert any(s.method == "editMessageText" and "1 of" in (s.text or "") for s in logged)
+            await chat.press("Log hours")
+            typed = await chat.say("45 min")
+            assert "Logged 0.75 h" in typed[-1].text
+            done = await chat.press("Completed")
+            assert any("Congratulations" in (s.text or "") for s in done)
+            path = await chat.say("/path")
+            assert "Your learning path" in path[-1].text
+
+    run(scenario())
+
+
+def test_export_and_forget(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat(user_id=2002)
+            await onboard_by_buttons(chat)
+            export = await chat.say("/export")
+            doc = [s for s in export if s.method == "sendDocument"][0]
+            data = json.loads(doc.document or b"{}")
+            assert data["user"]["id"] == 2002 and data["profiles"] and len(data["shown"]) == 5
+            await chat.say("/forget")
+            gone = await chat.press("Yes, delete everything")
+            assert any("deleted" in (s.text or "") for s in gone)
+            assert w.services.store.get_user(2002) is None
+
+    run(scenario())
+    assert Database(tmp_path / "credbot.db")["users"].count == 0
+
+
+def test_restart_mid_onboarding_resumes_where_the_person_was(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        from bot.emulator import BotApiEmulator
+
+        async with BotApiEmulator() as emu:
+            async with world(tmp_path, emu=emu) as w:
+                chat = w.chat()
+                await chat.say("/start")
+                await chat.say("retail assistant")
+                assert "3 of 7" in (await chat.say("front-end web developer"))[-1].text
+            async with world(tmp_path, emu=emu) as w:  # a new process on the same database
+                chat = w.chat()
+                resumed = await chat.say("html, css")
+                assert "4 of 7" in resumed[-1].text
+
+    run(scenario())
+
+
+def test_stale_forged_buttons_and_unknown_commands_get_polite_answers(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            first = await chat.say("/start")
+            q1 = first[-1].message_id
+            forged = await chat.press_data(q1, "rec:d:0000000000")
+            assert [s.method for s in forged] == ["answerCallbackQuery"]
+            assert "out of date" in (forged[0].text or "")
+            junk = await chat.press_data(q1, "zz:" + "x" * 40)
+            assert [s.method for s in junk] == ["answerCallbackQuery"]
+            await chat.say("teacher")
+            stale = await chat.press_data(q1, "ob:pick:hours_per_week:0")  # not the current question
+            assert "earlier question" in (stale[0].text or "")
+            unknown = await chat.say("/frobnicate")
+            assert "/help" in unknown[-1].text
+            assert w.services.store.get_user(1001).draft == {"role": "teacher"}  # nothing changed by forgeries
+
+    run(scenario())
+
+
+def test_group_chats_are_declined(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            group = Chat(w.emu, 3003, chat_type="group", chat_id=-500)
+            sent = await group.say("/start")
+            assert len(sent) == 1 and "private chats" in sent[0].text
+            assert w.services.store.get_user(3003) is None
+
+    run(scenario())
+
+
+def test_over_long_input_gets_a_clear_answer_and_nothing_breaks(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await chat.say("/start")
+            long = await chat.say("I " + "really " * 600 + "like teaching")
+            assert "under 200 characters" in long[-1].text and "1 of 7" in long[-1].text
+            assert all(len(s.text or "") <= 4096 for s in w.emu.sent)
+            assert not w.emu.errors
+
+    run(scenario())
