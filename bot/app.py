@@ -71,7 +71,7 @@ def conversation() -> ConversationHandler:
         ],
         name=CONVERSATION,
         persistent=True,
-        allow_reentry=True,
+        allow_reentry=False,  # /start and /recommend are fallbacks too, so they still work mid-conversation
     )
 
 

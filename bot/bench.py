@@ -13,11 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_application
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, Sent
 from bot.runtime import make_services, running
 from store.nudges import NudgeStore
 
 SCRIPT = ["/start", "retail assistant", "front-end web developer", "html, css", "5", "3 months", "any", "either"]
+
+
+def _to(chat_id: int) -> Callable[[Sent], bool]:
+    return lambda s: s.chat_id == chat_id
 
 
 def _p95(values: list[float]) -> float:
@@ -41,7 +45,7 @@ async def onboarding_load(users: int = 200, think: tuple[float, float] = (1.0, 3
                         start_index = len(emu.sent)
                         sent_at = time.monotonic()
                         emu.send_text(uid, text, first_name=f"U{uid}")
-                        reply = await emu.wait_for(lambda s, u=uid: s.chat_id == u, start=start_index, timeout=120)
+                        reply = await emu.wait_for(_to(uid), start=start_index, timeout=120)
                         latencies.append((reply.at - sent_at) * 1000)
                         await asyncio.sleep(rng.uniform(*think))
 

@@ -65,8 +65,8 @@ class Sent:
     """
 
     method: str
-    chat_id: int | None
-    message_id: int | None
+    chat_id: int
+    message_id: int
     text: str | None = None
     parse_mode: str | None = None
     reply_markup: JsonDict | None = None
@@ -385,6 +385,7 @@ class BotApiEmulator:
         self._last_activity = 0.0
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self._watched: list[asyncio.Queue[Any]] = []
         self._make_signals()
         self._methods: dict[str, Handler] = {
             "getme": self._get_me,
@@ -558,10 +559,19 @@ class BotApiEmulator:
                 ) from None
         return hit
 
+    def watch_queue(self, queue: asyncio.Queue[Any]) -> None:
+        """Also count the bot's own update queue as work: `wait_idle` then waits for every update to be handled.
+
+        Pass PTB's `app.update_queue`: the Application calls task_done() only after the handlers of an update
+        finished, so a handler that thinks for a while (a chart rendered in a thread) is not mistaken for silence.
+        """
+        self._watched.append(queue)
+
     async def wait_idle(self, *, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Return once every queued update was fetched and confirmed and no bot request came for `quiet` seconds.
 
-        The emulator cannot see work the bot does without calling the API; `quiet` is the grace for that.
+        Confirmed updates are in the Application's hands; with `watch_queue` this also waits until it has handled
+        them. Otherwise the emulator cannot see work the bot does between API calls, and `quiet` is the only grace.
         """
         deadline = time.monotonic() + timeout
         while True:
@@ -569,7 +579,16 @@ class BotApiEmulator:
             busy = self._inflight > 0 or bool(self._queue)
             idle_for = now - self._last_activity
             if not busy and idle_for >= quiet:
-                return
+                seen = self._last_activity
+                try:
+                    async with asyncio.timeout(max(deadline - now, 0.0)):
+                        for queue in self._watched:
+                            await queue.join()
+                except TimeoutError:
+                    raise TimeoutError(f"the bot still handles updates after {timeout}s") from None
+                if seen == self._last_activity and not self._queue:
+                    return
+                continue  # the handlers called the API meanwhile: start a fresh quiet period
             if now >= deadline:
                 raise TimeoutError(
                     f"not idle after {timeout}s: {self._inflight} request(s) in flight, "
@@ -630,7 +649,7 @@ class BotApiEmulator:
 
     async def _record(self, item: Sent) -> None:
         self.sent.append(item)
-        if item.chat_id is not None and item.method.startswith(("send", "edit")):
+        if item.method.startswith(("send", "edit")):
             self._global_window.append(item.at)
             self._chat_windows.setdefault(item.chat_id, deque()).append(item.at)
         async with self._sent_cond:
@@ -1095,8 +1114,8 @@ class BotApiEmulator:
 
     async def _delete_message(self, params: _Params, request: web.Request) -> bool:
         chat = self._target_chat(params, sending=False)
-        message_id = params.integer("message_id")
-        if self._messages.pop((chat["id"], message_id or 0), None) is None:
+        message_id = params.integer("message_id") or 0
+        if self._messages.pop((chat["id"], message_id), None) is None:
             raise bad_request("message to delete not found")
         await self._record(Sent("deleteMessage", chat["id"], message_id))
         return True

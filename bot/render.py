@@ -13,7 +13,11 @@ from recommender.reasons import FORMAT_WORDS, fmt_hours, fmt_money, fmt_weeks
 from store.models import Enrollment, EnrollmentStatus
 
 LIMIT = 4096
-e = html.escape
+
+
+def e(text: str, quote: bool = False) -> str:
+    """Escape for Telegram HTML; quotes only matter inside attributes."""
+    return html.escape(text, quote=quote)
 
 
 def split_text(text: str, limit: int = LIMIT) -> list[str]:

@@ -61,7 +61,7 @@ class TerminalClient:
             for row in item.reply_markup["inline_keyboard"]:
                 labels = []
                 for b in row:
-                    if "callback_data" in b:
+                    if "callback_data" in b and item.message_id is not None:
                         self.buttons.append((item.message_id, b["text"], b["callback_data"]))
                         labels.append(f"[{len(self.buttons)}] {b['text']}")
                     elif "url" in b:

@@ -263,6 +263,8 @@ class Recommender:
             covers = np.asarray(self.incidence[cand] @ same) > 0  # candidates x missing skills
         else:
             covers = np.zeros((len(cand), 0), dtype=bool)
+        asked = {normalize_skill(t) for t in profile.target_skills}
+        focus = [m for m in missing if m in asked]
         scores = np.zeros(len(cand), dtype=np.float64)
         details: list[tuple[dict[str, float], tuple[str, ...]]] = []
         for j, ci in enumerate(cand):
@@ -272,6 +274,7 @@ class Recommender:
                 "semantic": float(sem_all[top[j]]),
                 "lexical": float(lex_all[top[j]]),
                 "coverage": scoring.coverage(len(covered), len(missing)),
+                "focus": scoring.coverage(sum(1 for f in focus if f in covered), len(focus)),
                 "time": scoring.time_fit(c.hours, available, w.time_steepness),
                 "level": scoring.level_fit(c.level, profile.level),
                 "cost": scoring.cost_fit(c.cost, c.currency, profile.budget),

@@ -1,7 +1,8 @@
 """Score components, each a pure function returning a number in [0, 1], and the one place their weights live.
 
 score = semantic * w.semantic + lexical * w.lexical + coverage * w.coverage + time_fit * w.time
-        + level_fit * w.level + cost_fit * w.cost + format_fit * w.format + feedback adjustment
+        + level_fit * w.level + cost_fit * w.cost + format_fit * w.format + focus * w.focus
+        + feedback adjustment
 
 The weights were tuned with `credbot eval` on the tuning half of eval/profiles.jsonl only (never on the held-out
 half); see docs/EVALUATION.md for the figures they produce.
@@ -25,6 +26,7 @@ class Weights:
     level: float = 0.15  # distance between wanted and offered level
     cost: float = 0.08  # cheaper is a little better when no budget was given
     format: float = 0.05  # exact format match when the person said "either" or gave a soft preference
+    focus: float = 0.6  # topics the person asked for by name ("something in Python") beat the general gap
     time_steepness: float = 1.2  # how fast time fit falls once hours exceed what is available
     mmr_lambda: float = 0.75  # relevance vs novelty in the final top-k
     provider_cap: int = 2  # at most this many picks from one provider in the top-k
@@ -93,5 +95,6 @@ def combine(parts: dict[str, float], weights: Weights = DEFAULT_WEIGHTS) -> floa
         + weights.level * parts["level"]
         + weights.cost * parts["cost"]
         + weights.format * parts["format"]
+        + weights.focus * parts.get("focus", 0.0)
         + parts.get("feedback", 0.0)
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from bot.nudges.policy import Decision, Kind, decide, first_check
 from bot.nudges.state import history_of, plans_of, settings_of
 from bot.nudges.templates import pick_template, render
 from bot.services import Services
-from store.nudges import NudgeStore
+from store.nudges import DueRow, NudgeStore
 
 log = logging.getLogger("credbot.nudges")
 RETRY_BASE = timedelta(minutes=2)
@@ -85,10 +86,21 @@ def ensure_scheduled(services: Services, user_id: int, now: datetime) -> None:
         nudges.schedule(user_id, due)
 
 
-async def run_due(bot: Bot, services: Services, now: datetime) -> RunReport:
+async def run_due(
+    bot: Bot,
+    services: Services,
+    now: datetime,
+    *,
+    after_claim: Callable[[list[DueRow]], Awaitable[None]] | None = None,
+) -> RunReport:
+    """Claim what is due, decide per person, send, record, reschedule. `after_claim` is a test seam
+    (the restart test kills the process there, between the claim and the send)."""
     nudges = NudgeStore(services.db)
     report = RunReport()
-    for row in nudges.claim_due(now):
+    claimed = nudges.claim_due(now)
+    if after_claim is not None:
+        await after_claim(claimed)
+    for row in claimed:
         report.claimed += 1
         planned = plan_for(services, nudges, row.user_id, now)
         if planned is None:

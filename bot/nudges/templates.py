@@ -65,7 +65,7 @@ def pick_template(kind: Kind, recent: Sequence[str], seed: str) -> tuple[str, st
 def render(kind: Kind, template: str, facts: dict[str, str]) -> str:
     import html
 
-    safe = {k: html.escape(v) for k, v in facts.items()}
+    safe = {k: html.escape(v, quote=False) for k, v in facts.items()}
     text = dict(TEMPLATES[kind])[template]
     return text.format_map(_Default(safe))
 

@@ -41,18 +41,22 @@ class Chat:
     chat_id: int | None = None
     seen: int = field(default=0)
 
-    async def _settle(self, start: int) -> list[Sent]:
-        await self.emu.wait_idle(quiet=0.3, timeout=30)
+    async def _settle(self, start: int, until: str | None = None) -> list[Sent]:
+        """Wait for the bot to go quiet; `until` first waits for an action of that method (slow work like a
+        chart makes no API calls while it runs, so quietness alone would return too early)."""
+        if until is not None:
+            await self.emu.wait_for(lambda s: s.method == until, start=start, timeout=60)
+        await self.emu.wait_idle(quiet=0.3, timeout=60)
         mine = [s for s in self.emu.sent[start:] if s.chat_id in (self.user_id, self.chat_id)]
         self.seen = len(self.emu.sent)
         return mine
 
-    async def say(self, text: str) -> list[Sent]:
+    async def say(self, text: str, *, until: str | None = None) -> list[Sent]:
         start = len(self.emu.sent)
         self.emu.send_text(
             self.user_id, text, first_name=self.first_name, chat_type=self.chat_type, chat_id=self.chat_id
         )
-        return await self._settle(start)
+        return await self._settle(start, until)
 
     def keyboard_messages(self) -> list[Sent]:
         return [

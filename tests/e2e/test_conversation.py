@@ -94,14 +94,15 @@ def test_free_text_refines_and_reranks(tmp_path: Path) -> None:
         async with world(tmp_path) as w:
             chat = w.chat()
             await onboard_by_buttons(chat)
+            python = await chat.say("something in Python")
+            assert "more about python" in python[0].text
+            assert any("python" in c.text.lower() for c in cards(python)[:3])
             shorter = await chat.say("shorter")
             assert "Okay: at most" in shorter[0].text
             limit = float(shorter[0].text.split("at most ")[1].split(" h")[0])
             for card in cards(shorter):
                 hours = float(card.text.split("about ")[1].split(" h")[0])
                 assert hours <= limit
-            python = await chat.say("something in Python")
-            assert any("python" in c.text.lower() for c in cards(python))
             confused = await chat.say("hmm")
             assert "cheaper" in confused[-1].text  # a helpful answer, never silence
 
@@ -119,7 +120,7 @@ def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
             assert "When do you want to finish?" in ask[-1].text
             enrolled = await chat.press("your pace")
             assert "Enrolled in" in enrolled[-1].text
-            progress = await chat.say("/progress")
+            progress = await chat.say("/progress", until="sendPhoto")
             assert any(s.method == "sendPhoto" and s.photo and s.photo[:8] == b"\x89PNG\r\n\x1a\n" for s in progress)
             logged = await chat.press("+1 h")
             assert any(s.method == "answerCallbackQuery" and "Logged 1 h" in (s.text or "") for s in logged)
@@ -141,7 +142,7 @@ def test_export_and_forget(tmp_path: Path) -> None:
             chat = w.chat(user_id=2002)
             await onboard_by_buttons(chat)
             export = await chat.say("/export")
-            doc = [s for s in export if s.method == "sendDocument"][0]
+            doc = next(s for s in export if s.method == "sendDocument")
             data = json.loads(doc.document or b"{}")
             assert data["user"]["id"] == 2002 and data["profiles"] and len(data["shown"]) == 5
             await chat.say("/forget")

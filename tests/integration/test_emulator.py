@@ -326,7 +326,7 @@ def test_parse_html_accepts_every_documented_tag() -> None:
         '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> &#60;&#x3E;&quot;'
     )
     plain, entities = parse_html(text)
-    assert plain == 'bseunskdacptpq👍 <>"'
+    assert plain == 'bsieunskdacptpq👍 <>"'
     assert {e["type"] for e in entities} == {
         "bold", "italic", "underline", "strikethrough", "text_link", "code", "pre", "spoiler",
         "expandable_blockquote", "custom_emoji",
@@ -361,8 +361,12 @@ def test_injected_failures_and_rate_limits_surface_as_ptb_errors() -> None:
 def test_wrong_token_and_unknown_method_are_refused_in_telegrams_shape() -> None:
     async def wrong_token() -> None:
         async with BotApiEmulator() as emu:
-            with pytest.raises(InvalidToken):
-                await Bot("999:WRONG", base_url=emu.base_url).initialize()  # initialize() calls getMe
+            bot = Bot("999:WRONG", base_url=emu.base_url)
+            try:
+                with pytest.raises(InvalidToken):
+                    await bot.initialize()  # initialize() calls getMe
+            finally:
+                await bot.shutdown()
             assert emu.errors == [("getMe", 401, "Unauthorized")]
 
     asyncio.run(wrong_token())
