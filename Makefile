@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install clean lint
+.PHONY: demo test install clean tour
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -22,7 +22,10 @@ test: $(STAMP)
 	$(VENV)/bin/pytest
 
 demo: $(STAMP)
-	@CREDBOT_DB=$${CREDBOT_DB:-$(CURDIR)/.demo/credbot.db} $(PY) -m credbot.demo
+	@CREDBOT_DB=$${CREDBOT_DB:-$(CURDIR)/.demo/credbot.db} $(VENV)/bin/credbot chat
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+
+tour: $(STAMP)
+	@CREDBOT_DB=$${CREDBOT_DB:-$(CURDIR)/.demo/credbot.db} $(PY) -m credbot.demo

@@ -675,6 +675,8 @@ class BotApiEmulator:
             result = await handler(params, request)
         except ApiError as err:
             return self._error(method, err)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # input shapes Telegram would refuse
+            return self._error(method, bad_request(f"can't process request parameters: {exc!r}"))
         finally:
             if not polling:
                 self._inflight -= 1

@@ -11,8 +11,9 @@ import html
 import re
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.emulator import BotApiEmulator, Sent
 
@@ -39,6 +40,8 @@ class TerminalClient:
     def show_new(self) -> None:
         items = self.emu.sent[self.seen :]
         self.seen = len(self.emu.sent)
+        if any(i.reply_markup and i.reply_markup.get("inline_keyboard") for i in items):
+            self.buttons = []  # numbers run across everything shown since the last input
         for item in items:
             self._show(item)
         self.out.flush()
@@ -57,7 +60,6 @@ class TerminalClient:
         else:
             return
         if item.reply_markup and item.reply_markup.get("inline_keyboard"):
-            self.buttons = []
             for row in item.reply_markup["inline_keyboard"]:
                 labels = []
                 for b in row:
@@ -67,6 +69,43 @@ class TerminalClient:
                     elif "url" in b:
                         labels.append(f"{b['text']} ({b['url']})")
                 self.out.write("   " + "   ".join(labels) + "\n")
+
+
+class SandboxClock:
+    """Real time plus an offset that `/wait 3d` moves forward, so nudges can be seen arriving."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+WAIT_RE = re.compile(r"^/wait\s+(\d+(?:\.\d+)?)\s*([dhm])$")
+
+
+def parse_wait(text: str) -> timedelta | None:
+    m = WAIT_RE.match(text.strip().lower())
+    if not m:
+        return None
+    value = float(m.group(1))
+    delta = {"d": timedelta(days=value), "h": timedelta(hours=value), "m": timedelta(minutes=value)}[m.group(2)]
+    return delta if timedelta(0) < delta <= timedelta(days=60) else None
+
+
+async def fast_forward(app: Any, services: Any, clock: SandboxClock, delta: timedelta, out: TextIO) -> int:
+    """Move the sandbox clock hour by hour, running the nudge scheduler at each step as the job would."""
+    from bot.nudges.scheduler import run_due
+
+    sent = 0
+    end = clock.offset + delta
+    while clock.offset < end:
+        clock.offset = min(clock.offset + timedelta(hours=1), end)
+        report = await run_due(app.bot, services, clock())
+        if report.sent:
+            sent += report.sent
+            out.write(f"\n⏩ {clock():%a %-d %b %H:%M} UTC\n")
+    return sent
 
 
 async def _read_line(stream: TextIO) -> str:
@@ -88,7 +127,8 @@ async def run_sandbox(
     color = out.isatty()
     emulator = BotApiEmulator()
     await emulator.start()
-    services = make_services(db_path)
+    clock = SandboxClock()
+    services = make_services(db_path, clock=clock)
     app = build_application(services, emulator.token, base_url=emulator.base_url, base_file_url=emulator.base_file_url)
     client = TerminalClient(emulator, out, color)
     out.write(
@@ -98,7 +138,11 @@ async def run_sandbox(
     out.flush()
     try:
         async with running(app):
-            out.write("Ready. Type /start to begin, a number to press a button, /quit to leave.\n")
+            emulator.watch_queue(app.update_queue)
+            out.write(
+                "Ready. Type /start to begin, a number to press a button, /wait 3d to fast-forward time "
+                "(see reminders arrive), /quit to leave.\n"
+            )
             out.flush()
             while True:
                 out.write("\nyou> ")
@@ -110,8 +154,20 @@ async def run_sandbox(
                 text = line.strip()
                 if not text:
                     continue
+                if not stdin.isatty():  # scripted input: echo it so the transcript reads like a chat
+                    out.write(text + "\n")
                 if text in ("/quit", "/exit"):
                     break
+                if text.startswith("/wait"):
+                    delta = parse_wait(text)
+                    if delta is None:
+                        out.write("   (try /wait 2d, /wait 12h or /wait 30m; at most 60 days)\n")
+                        continue
+                    count = await fast_forward(app, services, clock, delta, out)
+                    await emulator.wait_idle(quiet=0.25, timeout=60)
+                    client.show_new()
+                    out.write(f"   (time passes… now {clock():%a %-d %b %H:%M} UTC; {count} reminder(s) sent)\n")
+                    continue
                 if text.isdigit() and client.buttons:
                     n = int(text)
                     if 1 <= n <= len(client.buttons):

@@ -98,9 +98,8 @@ def plan_path(
         advice.append(f"Or keep {pace:g} h/week and aim for {finish_date:%-d %b %Y}.")
         fitting = [s for s in steps if s.finish <= deadline]
         if fitting:
-            advice.append(
-                f"Or do the first {len(fitting)} step{'s' if len(fitting) != 1 else ''} by then and the rest later."
-            )
+            first = "the first step" if len(fitting) == 1 else f"the first {len(fitting)} steps"
+            advice.append(f"Or do {first} by then and the rest later.")
         else:
             short = min(steps, key=lambda s: s.hours)
             advice.append(f"The shortest step alone ({short.credential.title}) needs about {short.hours:.0f} h.")

@@ -47,7 +47,9 @@ async def send_chart(update: Update, context: Context, enrollments: list[Enrollm
     png = await asyncio.to_thread(progress_png, series, s.today())
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_photo(chat.id, photo=png, caption="Planned (dashed) vs logged hours; red = target date.")
+    await context.bot.send_photo(
+        chat.id, photo=png, filename="progress.png", caption="Planned (dashed) vs logged hours; red = target date."
+    )
 
 
 async def log_hours(update: Update, context: Context, enrollment_id: int, hours: float) -> None:

@@ -123,6 +123,7 @@ async def world(
     )
     try:
         async with running(app):
+            emulator.watch_queue(app.update_queue)  # idle means "the bot finished its handlers", not just quiet
             yield World(emulator, services, clock, db_path, app)
     finally:
         if own_emu:

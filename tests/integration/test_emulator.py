@@ -10,6 +10,7 @@ import asyncio
 import struct
 import zlib
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -17,7 +18,14 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
 
 from bot.emulator import BotApiEmulator, parse_html
 
@@ -86,50 +94,75 @@ def test_html_becomes_entities_and_only_visible_text_counts_toward_the_limit() -
     with_bot(scenario)
 
 
-def test_application_replies_to_start_with_a_button_and_answers_the_press() -> None:
-    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_message is not None
-        await update.effective_message.reply_text("Welcome!", reply_markup=keyboard("go"))
+AppScenario = Callable[[BotApiEmulator, Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]
 
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        assert query is not None
-        await query.answer(f"Got {query.data}")
-        await query.edit_message_text(f"You pressed {query.data}")
+
+def with_application(scenario: AppScenario, *handlers: BaseHandler[Any, Any, Any]) -> None:
+    """A minimal real Application polling the emulator, the way `credbot` runs it."""
 
     async def main() -> None:
         async with BotApiEmulator() as emu:
-            app = ApplicationBuilder().token(emu.token).base_url(emu.base_url).base_file_url(emu.base_file_url).build()
-            app.add_handler(CommandHandler("start", start))
-            app.add_handler(CallbackQueryHandler(on_button))
+            builder = ApplicationBuilder().token(emu.token).base_url(emu.base_url).base_file_url(emu.base_file_url)
+            app = builder.build()
+            app.add_handlers(handlers)
             async with app:
                 await app.start()
                 assert app.updater is not None
                 await app.updater.start_polling(poll_interval=0, timeout=1)
                 try:
-                    emu.send_text(USER, "/start")
-                    reply = await emu.wait_for(lambda s: s.method == "sendMessage")
-                    assert reply.text == "Welcome!" and emu.buttons(reply) == [("b0", "go")]
-                    mark = len(emu.sent)
-                    query_id = emu.press(USER, reply.message_id, "go")
-                    edited = await emu.wait_for(lambda s: s.method == "editMessageText", start=mark)
-                    assert edited.text == "You pressed go" and edited.message_id == reply.message_id
-                    assert emu.callback_answers[0]["callback_query_id"] == query_id
-                    assert emu.callback_answers[0]["text"] == "Got go"
-                    assert [s.method for s in emu.sent] == ["sendMessage", "answerCallbackQuery", "editMessageText"]
-                    await emu.wait_idle(quiet=0.1, timeout=5)
-                    # editing without reply_markup removes the keyboard, as on Telegram
-                    assert emu.chat(USER)[-1] == {
-                        "message_id": reply.message_id,
-                        "text": "You pressed go",
-                        "reply_markup": None,
-                    }
-                    assert emu.errors == []
+                    await scenario(emu, app)
                 finally:
                     await app.updater.stop()
                     await app.stop()
 
     asyncio.run(main())
+
+
+async def welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("Welcome!", reply_markup=keyboard("go"))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(f"Got {query.data}")
+    await query.edit_message_text(f"You pressed {query.data}")
+
+
+def test_application_replies_to_start_with_a_button_and_answers_the_press() -> None:
+    async def scenario(emu: BotApiEmulator, app: Any) -> None:
+        emu.send_text(USER, "/start")
+        reply = await emu.wait_for(lambda s: s.method == "sendMessage")
+        assert reply.text == "Welcome!" and emu.buttons(reply) == [("b0", "go")]
+        mark = len(emu.sent)
+        query_id = emu.press(USER, reply.message_id, "go")
+        edited = await emu.wait_for(lambda s: s.method == "editMessageText", start=mark)
+        assert edited.text == "You pressed go" and edited.message_id == reply.message_id
+        assert emu.callback_answers[0]["callback_query_id"] == query_id
+        assert emu.callback_answers[0]["text"] == "Got go"
+        assert [s.method for s in emu.sent] == ["sendMessage", "answerCallbackQuery", "editMessageText"]
+        await emu.wait_idle(quiet=0.1, timeout=5)
+        # editing without reply_markup removes the keyboard, as on Telegram
+        assert emu.chat(USER)[-1] == {"message_id": reply.message_id, "text": "You pressed go", "reply_markup": None}
+        assert emu.errors == []
+
+    with_application(scenario, CommandHandler("start", welcome), CallbackQueryHandler(on_button))
+
+
+def test_wait_idle_with_a_watched_queue_waits_for_handlers_that_work_between_api_calls() -> None:
+    async def thoughtful(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        total = await asyncio.to_thread(sum, range(300_000))  # work the emulator cannot see
+        await update.effective_message.reply_text(f"Thought about it: {total}")
+
+    async def scenario(emu: BotApiEmulator, app: Any) -> None:
+        emu.watch_queue(app.update_queue)
+        emu.send_text(USER, "/think")
+        await emu.wait_idle(quiet=0.0, timeout=5)  # no grace at all: only the queue says when the bot is done
+        assert [s.text for s in emu.sent] == [f"Thought about it: {sum(range(300_000))}"]
+
+    with_application(scenario, CommandHandler("think", thoughtful))
 
 
 def test_long_poll_returns_as_soon_as_an_update_arrives_and_honours_offset() -> None:
@@ -339,19 +372,21 @@ def test_parse_html_accepts_every_documented_tag() -> None:
     }
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's int -> timedelta notice
 def test_injected_failures_and_rate_limits_surface_as_ptb_errors() -> None:
     async def scenario(emu: BotApiEmulator, bot: Bot) -> None:
         emu.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
         with pytest.raises(RetryAfter) as raised:
             await bot.send_message(USER, "x")
-        assert "7" in raised.value.message
+        assert raised.value.retry_after in (7, timedelta(seconds=7))
         emu.fail_next("sendMessage", 502, "Bad Gateway", times=2)
         for _ in range(2):
             with pytest.raises(NetworkError, match="Bad Gateway"):
                 await bot.send_message(USER, "x")
         assert (await bot.send_message(USER, "finally")).text == "finally"
-        with pytest.raises(RetryAfter):  # one message per second per chat, and "finally" was just sent
+        with pytest.raises(RetryAfter) as limited:  # one message per second per chat, and "finally" was just sent
             await bot.send_message(USER, "too soon")
+        assert limited.value.retry_after in (1, timedelta(seconds=1))
         assert emu.errors[-1] == ("sendMessage", 429, "Too Many Requests: retry after 1")
         assert [s.text for s in emu.sent] == ["finally"]
 

@@ -107,7 +107,9 @@ def test_unreadable_durations_raise_with_a_hint(text: str, hint: str) -> None:
         parse_duration(text, TODAY)
 
 
-@pytest.mark.xfail(reason="BUG: the article 'a' is taken as the number 1, so 'a couple of months' is 1 month", strict=True)
+@pytest.mark.xfail(
+    reason="BUG: the article 'a' is taken as the number 1, so 'a couple of months' is 1 month", strict=True
+)
 def test_a_couple_of_months_is_two_months() -> None:
     assert parse_duration("a couple of months", TODAY).weeks == pytest.approx(8.69, abs=0.01)
 

@@ -12,7 +12,9 @@ from tests.fakes import credential
 TODAY = date(2026, 12, 1)
 
 
-def step(cid: str, hours: float = 10, level: str = "beginner", skills: tuple[str, ...] = (), **kw: object) -> Credential:
+def step(
+    cid: str, hours: float = 10, level: str = "beginner", skills: tuple[str, ...] = (), **kw: object
+) -> Credential:
     return credential(id=cid, title=cid.title(), hours=hours, level=level, skills=list(skills or (cid,)), **kw)
 
 
@@ -76,7 +78,7 @@ def test_weeks_turn_into_a_deadline() -> None:
 
 
 def test_too_early_deadline_says_what_pace_and_what_date_would_work() -> None:
-    picks = [step("one", hours=20), step("two", hours=20), step("three", hours=20)]
+    picks = [step("one", hours=10), step("two", hours=10), step("three", hours=40)]
     deadline = date(2027, 1, 1)  # 31 days away; 60 h at 5 h/week take 12 weeks
     path = plan_path(picks, today=TODAY, hours_per_week=5, deadline=deadline)
     assert not path.fits
@@ -86,7 +88,7 @@ def test_too_early_deadline_says_what_pace_and_what_date_would_work() -> None:
     assert "about 14 h/week" in text  # 60 h / (31 / 7) weeks = 13.5 -> 14
     assert "aim for 23 Feb 2027" in text
     assert "1 Jan 2027" in text
-    assert "first 1 step by then" in text
+    assert "first 2 steps by then" in text
 
 
 def test_when_no_step_fits_the_shortest_one_is_named() -> None:

@@ -1,7 +1,7 @@
 """Score components (recommender.scoring) and hard filters (recommender.filters)."""
 
 import math
-from dataclasses import fields
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -20,7 +20,7 @@ from recommender.scoring import (
 )
 from tests.fakes import credential
 
-PART_NAMES = ("semantic", "lexical", "coverage", "time", "level", "cost", "format")
+PART_NAMES = ("semantic", "lexical", "coverage", "time", "level", "cost", "format", "focus")
 
 
 # -- time fit ----------------------------------------------------------------------------------------------------
@@ -115,15 +115,23 @@ def test_coverage_with_nothing_missing_is_zero() -> None:
 
 
 # -- combine -----------------------------------------------------------------------------------------------------
-def only(name: str, weight: float) -> Weights:
-    zeros = {f.name: 0.0 for f in fields(Weights) if f.name in PART_NAMES}
-    return Weights(**{**zeros, name: weight})
+ZERO = Weights(semantic=0, lexical=0, coverage=0, time=0, level=0, cost=0, format=0, focus=0)
+TWO_OF_ONE = {
+    "semantic": replace(ZERO, semantic=2.0),
+    "lexical": replace(ZERO, lexical=2.0),
+    "coverage": replace(ZERO, coverage=2.0),
+    "time": replace(ZERO, time=2.0),
+    "level": replace(ZERO, level=2.0),
+    "cost": replace(ZERO, cost=2.0),
+    "format": replace(ZERO, format=2.0),
+    "focus": replace(ZERO, focus=2.0),
+}
 
 
 @pytest.mark.parametrize("name", PART_NAMES)
 def test_combine_uses_each_weight(name: str) -> None:
     parts = {n: 0.1 * (i + 1) for i, n in enumerate(PART_NAMES)}
-    assert combine(parts, only(name, 2.0)) == pytest.approx(2.0 * parts[name])
+    assert combine(parts, TWO_OF_ONE[name]) == pytest.approx(2.0 * parts[name])
 
 
 def test_combine_default_weights_and_feedback() -> None:
@@ -131,6 +139,12 @@ def test_combine_default_weights_and_feedback() -> None:
     total = sum(getattr(DEFAULT_WEIGHTS, n) for n in PART_NAMES)
     assert combine(parts) == pytest.approx(total)
     assert combine({**parts, "feedback": -0.1}) == pytest.approx(total - 0.1)
+
+
+def test_combine_treats_missing_focus_and_feedback_as_zero() -> None:
+    parts = dict.fromkeys(PART_NAMES, 1.0)
+    del parts["focus"]
+    assert combine(parts) == pytest.approx(sum(getattr(DEFAULT_WEIGHTS, n) for n in PART_NAMES if n != "focus"))
 
 
 # -- hard filters ------------------------------------------------------------------------------------------------
