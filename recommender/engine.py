@@ -263,6 +263,7 @@ class Recommender:
             covers = np.asarray(self.incidence[cand] @ same) > 0  # candidates x missing skills
         else:
             covers = np.zeros((len(cand), 0), dtype=bool)
+        budget_usd = None if profile.budget is None else to_usd(profile.budget, profile.currency)
         asked = {normalize_skill(t) for t in profile.target_skills}
         focus = [m for m in missing if m in asked]
         scores = np.zeros(len(cand), dtype=np.float64)
@@ -277,7 +278,7 @@ class Recommender:
                 "focus": scoring.coverage(sum(1 for f in focus if f in covered), len(focus)),
                 "time": scoring.time_fit(c.hours, available, w.time_steepness),
                 "level": scoring.level_fit(c.level, profile.level),
-                "cost": scoring.cost_fit(c.cost, c.currency, profile.budget),
+                "cost": scoring.cost_fit(c.cost, c.currency, budget_usd),
                 "format": scoring.format_fit(c.format, profile.format),
                 "feedback": feedback.adjustment(c) if feedback else 0.0,
             }

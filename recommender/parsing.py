@@ -39,7 +39,9 @@ def _number(token: str) -> float:
 
 def _numbers(text: str) -> list[float]:
     words = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-    found = re.findall(rf"\d+(?:[.,]\d+)?|\b(?:{words})\b", text.lower())
+    # "a few", "a couple of": the article is not the number 1
+    text = re.sub(r"\b(?:a|an)\s+(?=(?:few|couple|several|half)\b)", "", text.lower())
+    found = re.findall(rf"\d+(?:[.,]\d+)?|\b(?:{words})\b", text)
     return [_number(t) for t in found]
 
 
@@ -55,6 +57,8 @@ def parse_hours_per_week(text: str) -> float:
     low = text.lower().strip()
     if not low:
         raise ParseError("Tell me roughly how many hours a week you can study, for example '5' or '3 hours'.")
+    if re.match(r"^\s*[-−]\s*\d", low):
+        raise ParseError("The hours need to be more than zero. Even 1 hour a week is a start!")
     value = _range_mean(low)
     if value is None:
         numbers = _numbers(low)
@@ -192,6 +196,10 @@ def parse_format(text: str) -> Format | None:
     low = text.lower().strip()
     if re.search(r"\b(either|any|both|don'?t mind|no preference|whatever)\b", low):
         return None
+    says_online = re.search(r"online|remote|virtual", low) is not None
+    says_in_person = re.search(r"in[- ]?person|on[- ]?site|classroom|face[- ]to[- ]face", low) is not None
+    if says_online and says_in_person and not re.search(r"hybrid|blended|mix", low):
+        return None  # "online or in person": no preference
     if re.search(r"\bhybrid|blended|mix", low):
         return Format.HYBRID
     if re.search(r"in[- ]?person|on[- ]?site|classroom|face[- ]to[- ]face|campus|offline", low):
@@ -219,7 +227,7 @@ def parse_skills(text: str) -> tuple[str, ...]:
     low = text.strip().lower()
     if re.fullmatch(r"(none|nothing|no|n/a|-|skip|not really)\.?", low):
         return ()
-    parts = re.split(r",|;|\n|\band\b|&|/|\+", low)
+    parts = re.split(r",|;|\n|\band\b|&|/|\s\+\s", low)
     seen: list[str] = []
     for part in parts:
         skill = re.sub(r"^\s*(i know|i can|some|basic|good|strong)\s+", "", part).strip(" .!?\t")

@@ -87,14 +87,13 @@ def plan_path(
     if not hours_per_week:
         advice.append("Planned at 5 h/week; tell me your real hours for a sharper plan.")
     if not fits and deadline is not None and finish_date is not None:
-        days = max((deadline - today).days, 1)
-        needed = total / (days / 7)
+        needed = _pace_that_fits(credentials, today, deadline)
         advice.append(
             f"All {len(steps)} steps take about {total:.0f} h, which at {pace:g} h/week runs to "
             f"{finish_date:%-d %b %Y}, after your {deadline:%-d %b %Y} target."
         )
-        if needed <= 60:
-            advice.append(f"To finish by {deadline:%-d %b %Y} you would need about {math.ceil(needed)} h/week.")
+        if needed is not None:
+            advice.append(f"To finish by {deadline:%-d %b %Y} you would need about {needed:g} h/week.")
         advice.append(f"Or keep {pace:g} h/week and aim for {finish_date:%-d %b %Y}.")
         fitting = [s for s in steps if s.finish <= deadline]
         if fitting:
@@ -104,3 +103,16 @@ def plan_path(
             short = min(steps, key=lambda s: s.hours)
             advice.append(f"The shortest step alone ({short.credential.title}) needs about {short.hours:.0f} h.")
     return LearningPath(tuple(steps), pace, total, finish_date, deadline, fits, tuple(advice))
+
+
+def _pace_that_fits(credentials: Sequence[Credential], today: date, deadline: date) -> float | None:
+    """The smallest whole-hour weekly pace whose plan (same day rounding as plan_path) ends by the deadline."""
+    total = sum(c.hours for c in credentials)
+    days = max((deadline - today).days, 1)
+    for pace in range(max(1, math.floor(total / (days / 7))), 61):
+        cursor = today
+        for c in credentials:
+            cursor += timedelta(days=max(1, math.ceil(c.hours / pace * 7)))
+        if cursor <= deadline:
+            return float(pace)
+    return None

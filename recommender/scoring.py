@@ -60,7 +60,9 @@ def level_fit(offered: Level, wanted: Level | None) -> float:
 
 
 def cost_fit(cost: float, currency: str, budget: float | None) -> float:
-    """Free = 1. Without a budget a gentle preference for cheaper; within a budget, the cheaper share left."""
+    """Free = 1. Without a budget a gentle preference for cheaper; within a budget, the cheaper share left.
+
+    `budget` is in USD (convert with recommender.money.to_usd first), like the price after conversion."""
     usd = to_usd(cost, currency)
     if usd <= 0:
         return 1.0

@@ -3,8 +3,6 @@
 import re
 from datetime import date, timedelta
 
-import pytest
-
 from catalog.schema import Credential
 from recommender.path import plan_path
 from tests.fakes import credential
@@ -114,10 +112,6 @@ def test_empty_input_gives_an_empty_plan_that_fits() -> None:
     assert path.advice == ()
 
 
-@pytest.mark.xfail(
-    reason="BUG: the advised h/week ignores that each step is rounded up to whole days, so it still misses",
-    strict=True,
-)
 def test_following_the_advised_pace_meets_the_deadline() -> None:
     picks = [step("one", hours=10), step("two", hours=10), step("three", hours=10)]
     deadline = TODAY + timedelta(days=20)
