@@ -25,8 +25,8 @@ async def note_activity(update: Update, context: Context) -> None:
     if existing is None:
         return
     user = person(update, context)  # also clears `blocked`: they came back
-    NudgeStore(s.db).note_reaction(user.id, s.now())
-    if existing.blocked:
+    reacted = NudgeStore(s.db).note_reaction(user.id, s.now())
+    if existing.blocked or reacted:  # back after silence or a block: put the next check on the calendar
         ensure_scheduled(s, user.id, s.now())
 
 
