@@ -104,6 +104,13 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     services.db.close()
 
 
+def outbound_limiter() -> AIORateLimiter:
+    """At most ~28 messages/s overall, smoothly: a bucket of 1 refilled every 1/28 s never lets 30 through in any
+    one-second window (a 30-message bucket would allow a burst of 30 on top of the rate). A 429 is honoured by
+    waiting retry_after and trying again (up to 3 times). Group chats also get Telegram's 20/minute."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 28, max_retries=3)
+
+
 def build_application(
     services: Services,
     token: str,
@@ -129,9 +136,7 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limit:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3)  # type: ignore[arg-type]
-        )
+        builder = builder.rate_limiter(outbound_limiter())  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data["warm_up"] = warm_up

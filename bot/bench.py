@@ -97,18 +97,26 @@ def due_scan_ms(people: int = 100_000, due_share: float = 0.01, rounds: int = 5)
 async def send_throughput(messages: int = 600, chats: int = 300, limited: bool = False) -> dict[str, float]:
     """Messages/s the bot pushes into the emulator; with `limited`, through PTB's AIORateLimiter
     (<= 30/s overall) while the emulator enforces Telegram's limits and answers 429 when they are broken."""
-    from telegram.ext import AIORateLimiter, ApplicationBuilder
+    from telegram.ext import ApplicationBuilder
+
+    from bot.app import outbound_limiter
 
     async with BotApiEmulator(global_rate_limit=30 if limited else None) as emu:
         builder = ApplicationBuilder().token(emu.token).base_url(emu.base_url)
         if limited:
-            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1))  # type: ignore[arg-type]
+            builder = builder.rate_limiter(outbound_limiter())  # type: ignore[arg-type]
         app = builder.build()
         async with app:
             for c in range(chats):
                 emu.send_text(50_000 + c, "hi")  # chats must exist before the bot can write to them
+            queue = iter(range(messages))
+
+            async def sender() -> None:  # like the scheduler: a bounded number of sends in flight
+                for i in queue:
+                    await app.bot.send_message(50_000 + (i % chats), f"message {i}")
+
             t0 = time.monotonic()
-            await asyncio.gather(*(app.bot.send_message(50_000 + (i % chats), f"message {i}") for i in range(messages)))
+            await asyncio.gather(*(sender() for _ in range(16)))
             wall = time.monotonic() - t0
         too_many = sum(1 for _, code, _ in emu.errors if code == 429)
     return {"messages": messages, "per_s": messages / wall, "errors_429": too_many}

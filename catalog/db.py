@@ -19,4 +19,5 @@ def open_database(path: str | Path | None) -> Database:
     db = Database(sqlite3.connect(str(path), check_same_thread=False))
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA busy_timeout=5000")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: safe across crashes, no fsync per commit
     return db

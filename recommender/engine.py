@@ -245,8 +245,9 @@ class Recommender:
         if missing_vecs is not None:
             centroid = missing_vecs.mean(axis=0)
             centroid /= np.linalg.norm(centroid) or 1.0
-            both = self.vectors @ np.stack([qvec, centroid], axis=1)  # one pass over the matrix
-            sem_all = (GOAL_WEIGHT * both[:, 0] + (1 - GOAL_WEIGHT) * both[:, 1])[allowed]
+            # the mix is linear, so one matrix-vector pass serves both terms (memory-bound at 100k records)
+            mixed = (GOAL_WEIGHT * qvec + (1 - GOAL_WEIGHT) * centroid).astype(np.float32)
+            sem_all = (self.vectors @ mixed)[allowed]
         else:
             sem_all = (self.vectors @ qvec)[allowed]
         lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
