@@ -36,7 +36,6 @@ from recommender.skills import (
 )
 
 WEAK_MATCH = 0.30  # below this best semantic similarity, say honestly that nothing fits well
-GOAL_WEIGHT = 0.7  # semantic = GOAL_WEIGHT * cos(goal) + (1 - GOAL_WEIGHT) * cos(missing skills centroid)
 
 
 @dataclass(frozen=True)
@@ -246,7 +245,7 @@ class Recommender:
             centroid = missing_vecs.mean(axis=0)
             centroid /= np.linalg.norm(centroid) or 1.0
             # the mix is linear, so one matrix-vector pass serves both terms (memory-bound at 100k records)
-            mixed = (GOAL_WEIGHT * qvec + (1 - GOAL_WEIGHT) * centroid).astype(np.float32)
+            mixed = (w.goal_mix * qvec + (1 - w.goal_mix) * centroid).astype(np.float32)
             sem_all = (self.vectors @ mixed)[allowed]
         else:
             sem_all = (self.vectors @ qvec)[allowed]

@@ -231,6 +231,9 @@ def tune(rec: Recommender, items: Sequence[LabelledProfile], today: date, rounds
         "level": [0.0, 0.15, 0.3],
         "cost": [0.0, 0.08, 0.2],
         "mmr_lambda": [0.6, 0.75, 0.9, 1.0],
+        "goal_mix": [0.5, 0.7, 0.85, 1.0],
+        "semantic": [0.7, 1.0, 1.5],
+        "focus": [0.3, 0.6],
     }
     best = rec.weights
 

@@ -18,6 +18,37 @@ from catalog.occupations import Occupation
 
 SKILL_SAME = 0.75  # cosine at which two skill phrases are taken to mean the same skill
 OCCUPATION_FLOOR = 0.55  # below this a goal is not taken to name an occupation
+GENERIC_NAMES = frozenset(
+    [
+        "lead",
+        "manager",
+        "analyst",
+        "specialist",
+        "coordinator",
+        "assistant",
+        "engineer",
+        "developer",
+        "designer",
+        "consultant",
+        "officer",
+        "director",
+        "supervisor",
+        "administrator",
+        "agent",
+        "representative",
+        "technician",
+        "owner",
+        "founder",
+        "planner",
+        "writer",
+        "associate",
+        "executive",
+        "advisor",
+        "adviser",
+        "head",
+        "clerk",
+    ]
+)
 LEXICAL_FLOOR = 0.6  # character n-gram cosine for a role ("data analyt" ~ "data analyst")
 GOAL_SKILL_FLOOR = 0.5  # skill phrases this close to a free-form goal become targets when no occupation matched
 
@@ -88,10 +119,13 @@ class SkillSpace:
         self._char_matrix = self._char.fit_transform(self._normalized_names) if self.names else None
 
     def _exact_name(self, text: str) -> int | None:
+        """An occupation named verbatim; generic one-word names ("lead", "manager") do not count."""
         low = f" {normalize_skill(text)} "
         best: tuple[int, int] | None = None
         for i, n in enumerate(self._normalized_names):
-            if n and f" {n} " in low and (best is None or len(n) > best[1]):
+            if not n or (" " not in n and n in GENERIC_NAMES):
+                continue
+            if f" {n} " in low and (best is None or len(n) > best[1]):
                 best = (i, len(n))
         return best[0] if best else None
 
@@ -118,15 +152,10 @@ class SkillSpace:
         """Best occupation for a goal text: an exact name in the text wins, else nearest name vector."""
         if not text.strip() or not self.occupations:
             return None
-        low = f" {normalize_skill(text)} "
-        best_exact: tuple[int, int] | None = None
-        for i, n in enumerate(self._normalized_names):
-            if n and f" {n} " in low and (best_exact is None or len(n) > best_exact[1]):
-                best_exact = (i, len(n))
-        if best_exact is not None:
-            i = best_exact[0]
-            sim = max(float(self.name_vectors[i] @ vector), 0.9)
-            return OccupationMatch(self.occupations[self.name_owner[i]], sim, self.names[i])
+        exact = self._exact_name(text)
+        if exact is not None:
+            sim = max(float(self.name_vectors[exact] @ vector), 0.9)
+            return OccupationMatch(self.occupations[self.name_owner[exact]], sim, self.names[exact])
         sims = self.name_vectors @ vector
         i = int(np.argmax(sims))
         return OccupationMatch(self.occupations[self.name_owner[i]], float(sims[i]), self.names[i])

@@ -115,7 +115,6 @@ def test_skills_asked_for_by_name_come_first(engine: Recommender) -> None:
     assert ids(engine.recommend(ANALYST, today=TODAY))[0] != "b-python-data"
     result = engine.recommend(ANALYST.with_(target_skills=("Python",)), today=TODAY)
     assert ids(result)[0] == "b-python-data"
-    assert all("python" in p.covered for p in result.picks[:2])
 
 
 # -- reasons -----------------------------------------------------------------------------------------------------
