@@ -19,7 +19,7 @@ from catalog.occupations import Occupation
 SKILL_SAME = 0.75  # cosine at which two skill phrases are taken to mean the same skill
 OCCUPATION_FLOOR = 0.55  # below this a goal is not taken to name an occupation
 GENERIC_NAMES = frozenset(
-    [
+    {
         "lead",
         "manager",
         "analyst",
@@ -47,8 +47,8 @@ GENERIC_NAMES = frozenset(
         "adviser",
         "head",
         "clerk",
-    ]
-)
+    }
+)  # one-word names too vague to mean an occupation on their own
 LEXICAL_FLOOR = 0.6  # character n-gram cosine for a role ("data analyt" ~ "data analyst")
 GOAL_SKILL_FLOOR = 0.5  # skill phrases this close to a free-form goal become targets when no occupation matched
 
