@@ -57,16 +57,27 @@ def _read(path: str, fmt: str | None) -> tuple[Validated, dict[int, tuple[str, .
     return validate(result.records), result.defaulted
 
 
-@catalog_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
-def validate_command(file: str, fmt: str | None) -> None:
-    """Check FILE and list every problem as FILE:LINE: field: message."""
+def _checked(file: str, fmt: str | None, verdict: str) -> tuple[Validated, dict[int, tuple[str, ...]]]:
+    """Read and validate; on any problem list them all, say `verdict`, exit 1."""
     checked, defaulted = _read(file, fmt)
     if checked.problems:
         click.echo(format_problems(checked.problems))
-        click.echo(f"{len(checked.problems)} problem(s); {len(checked.credentials)} record(s) are fine.", err=True)
+        click.echo(verdict.format(n=len(checked.problems), ok=len(checked.credentials), file=file), err=True)
         sys.exit(1)
+    return checked, defaulted
+
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file name."
+)
+
+
+@catalog_group.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+@FORMAT_OPTION
+def validate_command(file: str, fmt: str | None) -> None:
+    """Check FILE and list every problem as FILE:LINE: field: message."""
+    checked, defaulted = _checked(file, fmt, "{n} problem(s); {ok} record(s) are fine.")
     _report_defaults(defaulted)
     click.echo(f"{file}: {len(checked.credentials)} valid credential(s).")
 
@@ -78,14 +89,10 @@ def _report_defaults(defaulted: dict[int, tuple[str, ...]]) -> None:
 
 @catalog_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file name.")
+@FORMAT_OPTION
 def import_command(file: str, fmt: str | None) -> None:
     """Import FILE all-or-nothing: any problem imports nothing; a good file upserts by id."""
-    checked, defaulted = _read(file, fmt)
-    if checked.problems:
-        click.echo(format_problems(checked.problems))
-        click.echo(f"Nothing imported: {len(checked.problems)} problem(s) in {file}.", err=True)
-        sys.exit(1)
+    checked, defaulted = _checked(file, fmt, "Nothing imported: {n} problem(s) in {file}.")
     if not checked.credentials:
         fail(f"{file}: no credentials found", 1)
     repo = open_repository()
