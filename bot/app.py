@@ -129,7 +129,7 @@ def build_application(
         .persistence(StorePersistence(services.store))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(False)
+        .concurrent_updates(False)  # strictly in order; measured faster here than per-chat concurrency
     )
     if base_url:
         builder = builder.base_url(base_url)

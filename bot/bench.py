@@ -38,22 +38,27 @@ async def onboarding_load(users: int = 200, think: tuple[float, float] = (1.0, 3
             app = build_application(services, emu.token, base_url=emu.base_url, rate_limit=False, nudge_every=None)
             async with running(app):
                 latencies: list[float] = []
+                by_step: dict[int, list[float]] = {i: [] for i in range(len(SCRIPT))}
 
                 async def person(uid: int) -> None:
                     await asyncio.sleep(rng.uniform(0, think[1]))
-                    for text in SCRIPT:
+                    for step, text in enumerate(SCRIPT):
                         start_index = len(emu.sent)
                         sent_at = time.monotonic()
                         emu.send_text(uid, text, first_name=f"U{uid}")
                         reply = await emu.wait_for(_to(uid), start=start_index, timeout=120)
                         latencies.append((reply.at - sent_at) * 1000)
+                        by_step[step].append(latencies[-1])
                         await asyncio.sleep(rng.uniform(*think))
 
                 t0 = time.monotonic()
                 await asyncio.gather(*(person(10_000 + i) for i in range(users)))
                 wall = time.monotonic() - t0
     total = users * len(SCRIPT)
+    slowest = max(by_step, key=lambda k: _p95(by_step[k]))
     return {
+        "slowest_step": float(slowest),
+        "slowest_step_p95_ms": _p95(by_step[slowest]),
         "users": users,
         "updates": total,
         "wall_s": wall,

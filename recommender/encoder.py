@@ -40,6 +40,7 @@ class SentenceTransformerEncoder:
         self._path = path
         self._model: Any = None
         self._lock = threading.Lock()
+        self._encode_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 
@@ -67,9 +68,11 @@ class SentenceTransformerEncoder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            vectors = self.model().encode_query(
-                list(missing), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
+            model = self.model()
+            with self._encode_lock:  # one forward pass at a time: concurrent ones only fight over 2 cores
+                vectors = model.encode_query(
+                    list(missing), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+                )
             for text, vector in zip(missing, vectors, strict=True):
                 self._cache[text] = np.asarray(vector, dtype=np.float32)
                 if len(self._cache) > self._cache_size:
