@@ -74,6 +74,8 @@ def understood_summary(fields: dict[str, object]) -> str:
             value = ", ".join(str(v) for v in value)
         if key == "budget":
             value = "free only" if value == 0 else value
+        if isinstance(value, float):
+            value = f"{value:g}"
         bits.append(f"{label}: {e(str(value))}")
     return "Got it: " + "; ".join(bits) + "." if bits else ""
 
