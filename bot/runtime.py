@@ -31,6 +31,10 @@ class RedactingFilter(logging.Filter):
         if TOKEN_RE.search(message):
             record.msg = TOKEN_RE.sub("<token>", message)
             record.args = ()
+        if record.exc_info:  # tracebacks quote the token too (e.g. InvalidToken's message)
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = TOKEN_RE.sub("<token>", text)
+            record.exc_info = None
         return True
 
 
