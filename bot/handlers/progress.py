@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -11,7 +10,7 @@ from telegram.error import BadRequest
 from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, person, reply, services
-from bot.nudges.chart import Series, progress_png
+from bot.nudges.chart import CHART_CAPTION, progress_png, series_for
 from bot.nudges.scheduler import ensure_scheduled
 from store.models import Enrollment, EnrollmentStatus
 
@@ -36,20 +35,10 @@ async def progress_command(update: Update, context: Context) -> None:
 
 async def send_chart(update: Update, context: Context, enrollments: list[Enrollment]) -> None:
     s = services(context)
-    series = []
-    for e in enrollments:
-        credential = s.credential(e.credential_id)
-        logged = tuple(
-            (datetime.fromisoformat(x.at), x.hours) for x in s.store.progress(e.user_id, e.id) if x.kind == "hours"
-        )
-        title = credential.title if credential else e.credential_id
-        series.append(Series(title, e.started_on, e.target_date, e.hours_total, logged))
-    png = await asyncio.to_thread(progress_png, series, s.today())
+    png = await asyncio.to_thread(progress_png, series_for(s, enrollments), s.today())
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_photo(
-        chat.id, photo=png, filename="progress.png", caption="Planned (dashed) vs logged hours; red = target date."
-    )
+    await context.bot.send_photo(chat.id, photo=png, filename="progress.png", caption=CHART_CAPTION)
 
 
 async def log_hours(update: Update, context: Context, enrollment_id: int, hours: float) -> None:

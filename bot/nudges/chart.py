@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.services import Services
+from store.models import Enrollment
+
 
 @dataclass(frozen=True, slots=True)
 class Series:
@@ -18,6 +21,23 @@ class Series:
     target_date: date
     hours_total: float
     logged: tuple[tuple[datetime, float], ...]  # (when, hours) entries, any order
+
+
+CHART_CAPTION = "Planned (dashed) vs logged hours; red = target date."
+
+
+def series_for(services: Services, enrollments: Sequence[Enrollment]) -> list[Series]:
+    out = []
+    for e in enrollments:
+        credential = services.credential(e.credential_id)
+        logged = tuple(
+            (datetime.fromisoformat(x.at), x.hours)
+            for x in services.store.progress(e.user_id, e.id)
+            if x.kind == "hours"
+        )
+        title = credential.title if credential else e.credential_id
+        out.append(Series(title, e.started_on, e.target_date, e.hours_total, logged))
+    return out
 
 
 def progress_png(series: Sequence[Series], today: date) -> bytes:

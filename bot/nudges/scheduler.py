@@ -6,6 +6,7 @@ Runs from one repeating JobQueue job (the JobQueue only ticks; the schedule itse
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,10 +17,12 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.keyboards import button
+from bot.nudges.chart import CHART_CAPTION, progress_png, series_for
 from bot.nudges.policy import Decision, Kind, decide, first_check
 from bot.nudges.state import history_of, plans_of, settings_of
 from bot.nudges.templates import pick_template, render
 from bot.services import Services
+from store.models import EnrollmentStatus
 from store.nudges import DueRow, NudgeStore
 
 log = logging.getLogger("credbot.nudges")
@@ -153,9 +156,25 @@ async def run_due(
         )  # fmt: skip
         report.sent += 1
         report.messages.append((row.user_id, planned.text))
+        await _weekly_chart(bot, services, row.user_id, planned.chat_id)
         if decision.next_check is not None:
             nudges.schedule(row.user_id, decision.next_check)
     return report
+
+
+async def _weekly_chart(bot: Bot, services: Services, user_id: int, chat_id: int) -> None:
+    """People on a weekly cadence get their progress picture with the nudge (best effort: the nudge counts)."""
+    user = services.store.get_user(user_id)
+    if user is None or user.cadence != "weekly":
+        return
+    active = [e for e in services.store.enrollments(user_id) if e.status != EnrollmentStatus.WITHDREW]
+    if not active:
+        return
+    try:
+        png = await asyncio.to_thread(progress_png, series_for(services, active), services.today())
+        await bot.send_photo(chat_id, photo=png, filename="progress.png", caption=CHART_CAPTION)
+    except Exception as err:  # a missing picture must never turn a sent nudge into a failed one
+        log.warning("weekly chart for user %s not sent: %s", user_id, err)
 
 
 def preview(services: Services, at: datetime) -> list[Planned]:

@@ -130,3 +130,22 @@ def test_sigkill_between_claim_and_send_neither_loses_nor_repeats(tmp_path: Path
                 assert [r["status"] for r in rows].count("sent") == 1
 
     run(scenario())
+
+
+def test_weekly_reminders_come_with_the_progress_chart(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat(user_id=5151)
+            await enroll(chat)
+            await chat.say("/settings")
+            await chat.press("Weekly")
+            assert w.services.store.get_user(5151).cadence == "weekly"
+            start = len(w.emu.sent)
+            for _ in range(30):
+                if await tick(w, 12):
+                    break
+            after = [s.method for s in w.emu.sent[start:] if s.chat_id == 5151]
+            assert "sendMessage" in after
+            await w.emu.wait_for(lambda s: s.method == "sendPhoto" and s.chat_id == 5151, start=start, timeout=30)
+
+    run(scenario())
