@@ -158,7 +158,7 @@ class Credential:
     def document_text(self) -> str:
         """The text the embedding model sees for this credential."""
         skills = ", ".join(self.skills)
-        return f"{self.title}. {self.provider}. Skills: {skills}. {self.description}"
+        return f"{self.title}. Skills: {skills}. {self.description}"
 
 
 FIELD_NAMES: tuple[str, ...] = (

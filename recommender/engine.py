@@ -60,6 +60,7 @@ class Recommendations:
 
 
 def _digest(text: str) -> str:
+    """Cache key of what the model actually reads, so a change in a record or in how it is rendered re-encodes."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -83,7 +84,7 @@ class Recommender:
         self.by_id = {c.id: i for i, c in enumerate(self.credentials)}
         if vectors is None:
             vectors = self._vectors(
-                [(f"cred:{c.id}", c.content_hash(), c.document_text()) for c in self.credentials], progress
+                [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in self.credentials], progress
             )
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
