@@ -77,3 +77,33 @@ def test_importing_the_packages_does_not_import_torch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+CONTRACT = {"id", "title", "provider", "url", "hours", "weeks", "cost", "currency", "score", "reasons"}
+
+
+@pytest.mark.model
+def test_batch_recommend_keeps_going_past_bad_lines(runner: CliRunner, tmp_path: Path) -> None:
+    batch = tmp_path / "profiles.jsonl"
+    batch.write_text(
+        "\n".join(
+            [
+                json.dumps({"role": "teacher", "goal": "data analyst", "hours_per_week": 5, "weeks": 12, "budget": 0}),
+                "{not json",
+                json.dumps({"role": "nurse", "hours_per_week": "lots"}),
+                json.dumps({"goal": "front-end web developer", "format": "online"}),
+            ]
+        )
+    )
+    result = runner.invoke(cli, ["recommend", "--batch", str(batch), "--top", "3"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert len(lines) == 4
+    assert "line 2: bad JSON" in lines[1]["error"] and "hours_per_week" in lines[2]["error"]
+    for ok in (lines[0], lines[3]):
+        assert len(ok["results"]) == 3
+        for pick in ok["results"]:
+            assert {"id", "title", "provider", "url", "hours", "weeks", "cost", "currency", "score", "reasons"} <= set(
+                pick
+            )
+    assert all(p["cost"] == 0 for p in lines[0]["results"])
