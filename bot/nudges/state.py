@@ -41,7 +41,11 @@ def settings_of(user: User) -> Settings:
 def plans_of(services: Services, user: User) -> list[Plan]:
     tz = zone(user.timezone)
     plans = []
-    for e in services.store.enrollments(user.id):
+    enrollments = services.store.enrollments(user.id)
+    taken = {e.credential_id for e in enrollments}
+    upcoming = [cid for cid in services.store.last_batch(user.id) if cid not in taken]
+    nxt = services.credential(upcoming[0]) if upcoming else None
+    for e in enrollments:
         credential = services.credential(e.credential_id)
         log = services.store.progress(user.id, e.id)
         days = tuple(
@@ -62,6 +66,7 @@ def plans_of(services: Services, user: User) -> list[Plan]:
                 status=e.status.value,
                 progress_days=days,
                 completed_on=completed_on,
+                next_step=nxt.title if nxt else "",
             )
         )
     return plans
