@@ -16,6 +16,7 @@ from scipy import sparse
 from catalog.occupations import Occupation
 from catalog.schema import Credential
 from recommender import scoring
+from recommender.dense import DenseScores
 from recommender.diversity import mmr
 from recommender.encoder import Encoder
 from recommender.feedback import FeedbackModel
@@ -87,6 +88,7 @@ class Recommender:
                 [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in self.credentials], progress
             )
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.dense = DenseScores(self.vectors)
         self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
         self.columns = CatalogColumns.of(self.credentials)
         self.providers = [c.provider for c in self.credentials]
@@ -247,9 +249,9 @@ class Recommender:
             centroid /= np.linalg.norm(centroid) or 1.0
             # the mix is linear, so one matrix-vector pass serves both terms (memory-bound at 100k records)
             mixed = (w.goal_mix * qvec + (1 - w.goal_mix) * centroid).astype(np.float32)
-            sem_all = (self.vectors @ mixed)[allowed]
+            sem_all = self.dense.dot(mixed)[allowed]
         else:
-            sem_all = (self.vectors @ qvec)[allowed]
+            sem_all = self.dense.dot(qvec)[allowed]
         lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
         lex_all = self.lexical.scores(lex_query)[allowed]
         hybrid = w.semantic * sem_all + w.lexical * lex_all
