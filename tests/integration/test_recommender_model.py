@@ -100,3 +100,20 @@ def test_unchanged_catalog_is_never_reencoded_and_a_changed_record_reencodes_alo
     changed = [replace(creds[0], description=creds[0].description + " Updated."), *creds[1:]]
     third = Recommender(changed, enc, cache=EmbeddingCache(db))
     assert third.report is not None and third.report.encoded == 1
+
+
+def test_large_catalog_dot_products_agree_with_float32(rec: Recommender) -> None:
+    import numpy as np
+
+    from recommender.dense import LARGE, DenseScores
+
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((LARGE + 100, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[7] * 0.9 + vectors[8] * 0.1
+    dense = DenseScores(vectors)
+    assert dense._tensor is not None  # torch is loaded by the model fixture: the bfloat16 path is in use
+    exact = vectors @ query
+    fast = dense.dot(query)
+    assert np.abs(fast - exact).max() < 0.02
+    assert set(np.argsort(-fast)[:5]) == set(np.argsort(-exact)[:5])
