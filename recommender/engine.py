@@ -65,6 +65,11 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def credential_items(credentials: Sequence[Credential]) -> list[tuple[str, str, str]]:
+    """(cache key, hash of the embedded text, text) for the embedding cache."""
+    return [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in credentials]
+
+
 class Recommender:
     def __init__(
         self,
@@ -84,9 +89,7 @@ class Recommender:
         self.report: IndexReport | None = None
         self.by_id = {c.id: i for i, c in enumerate(self.credentials)}
         if vectors is None:
-            vectors = self._vectors(
-                [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in self.credentials], progress
-            )
+            vectors = self._vectors(credential_items(self.credentials), progress)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dense = DenseScores(self.vectors)
         self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
