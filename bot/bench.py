@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.app import build_application
 from bot.emulator import BotApiEmulator, Sent
 from bot.runtime import make_services, running
+from recommender.bench import p95
 from store.nudges import NudgeStore
 
 SCRIPT = ["/start", "retail assistant", "front-end web developer", "html, css", "5", "3 months", "any", "either"]
@@ -23,11 +24,6 @@ SCRIPT = ["/start", "retail assistant", "front-end web developer", "html, css", 
 
 def _to(chat_id: int) -> Callable[[Sent], bool]:
     return lambda s: s.chat_id == chat_id
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 async def onboarding_load(users: int = 200, think: tuple[float, float] = (1.0, 3.0), seed: int = 3) -> dict[str, float]:
@@ -56,16 +52,16 @@ async def onboarding_load(users: int = 200, think: tuple[float, float] = (1.0, 3
                 await asyncio.gather(*(person(10_000 + i) for i in range(users)))
                 wall = time.monotonic() - t0
     total = users * len(SCRIPT)
-    slowest = max(by_step, key=lambda k: _p95(by_step[k]))
+    slowest = max(by_step, key=lambda k: p95(by_step[k]))
     return {
         "slowest_step": float(slowest),
-        "slowest_step_p95_ms": _p95(by_step[slowest]),
+        "slowest_step_p95_ms": p95(by_step[slowest]),
         "users": users,
         "updates": total,
         "wall_s": wall,
         "updates_per_s": total / wall,
         "median_ms": statistics.median(latencies),
-        "p95_ms": _p95(latencies),
+        "p95_ms": p95(latencies),
     }
 
 

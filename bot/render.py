@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from datetime import date
 
 from catalog.schema import Credential
@@ -169,7 +168,3 @@ def enrollment_line(enrollment: Enrollment, credential: Credential | None, today
         f"{bar} {enrollment.hours_logged:g} of {enrollment.hours_total:g} h · "
         f"{enrollment.modules_done} module(s) · {due}"
     )
-
-
-def list_lines(items: Sequence[str]) -> str:
-    return "\n\n".join(items)

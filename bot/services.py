@@ -64,6 +64,11 @@ class Services:
             return self._recommender.credentials[self._recommender.by_id[credential_id]]
         return self.catalog.get(credential_id)
 
+    def last_picks(self, user_id: int) -> list[Credential]:
+        """The credentials of the person's most recent results, still in the catalog, in shown order."""
+        found = (self.credential(cid) for cid in self.store.last_batch(user_id))
+        return [c for c in found if c is not None]
+
     def feedback_model(self, user_id: int) -> FeedbackModel:
         events = []
         for cid, kind in self.store.feedback(user_id):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -150,6 +150,3 @@ class CatalogRepository:
         query = " OR ".join(f'"{w}"' for w in words)
         rows = self.db["credentials"].search(query, limit=limit)  # type: ignore[union-attr]
         return [_credential(r) for r in rows]
-
-    def iter_rows(self) -> Iterator[dict[str, Any]]:
-        yield from self.db["credentials"].rows_where(order_by="id")  # type: ignore[union-attr]

@@ -49,10 +49,13 @@ def _ms(seconds: float) -> float:
     return seconds * 1000.0
 
 
-def _median_p95(samples: Sequence[float]) -> tuple[float, float]:
+def p95(samples: Sequence[float]) -> float:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _median_p95(samples: Sequence[float]) -> tuple[float, float]:
+    return statistics.median(samples), p95(samples)
 
 
 def bare_query_ms(encoder: SentenceTransformerEncoder, texts: Sequence[str]) -> list[float]:

@@ -212,6 +212,18 @@ class Recommender:
         return Targeting(goal_match, role_match, tuple(targets), tuple(missing), tuple(known))
 
     # -- ranking -----------------------------------------------------------------------------------------------
+    def allowed(self, profile: Profile, today: date) -> np.ndarray:
+        """Records that pass the hard constraints the person asked for (also used by the evaluation baselines)."""
+        return filter_mask(
+            self.columns,
+            budget_usd=None if profile.budget is None else to_usd(profile.budget, profile.currency),
+            format=profile.format,
+            language=profile.language,
+            max_hours=profile.max_hours,
+            available_hours=profile.available_hours(today),
+            strict_time=profile.strict_time,
+        )
+
     def recommend(
         self,
         profile: Profile,
@@ -228,15 +240,7 @@ class Recommender:
         targeting = self.targeting(profile, qvec if profile.goal else None)
         available = profile.available_hours(today)
 
-        mask = filter_mask(
-            self.columns,
-            budget_usd=None if profile.budget is None else to_usd(profile.budget, profile.currency),
-            format=profile.format,
-            language=profile.language,
-            max_hours=profile.max_hours,
-            available_hours=available,
-            strict_time=profile.strict_time,
-        )
+        mask = self.allowed(profile, today)
         hidden = set(exclude) | (set(feedback.hidden) if feedback else set())
         for cid in hidden:
             if cid in self.by_id:

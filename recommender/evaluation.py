@@ -20,8 +20,6 @@ import numpy as np
 
 from catalog.schema import Credential
 from recommender.engine import Recommender
-from recommender.filters import filter_mask
-from recommender.money import to_usd
 from recommender.parsing import profile_fields
 from recommender.profile import Profile
 from recommender.scoring import Weights
@@ -84,18 +82,6 @@ def ndcg_at_k(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> fl
 Ranker = Callable[[Profile, date], list[str]]
 
 
-def _mask(rec: Recommender, profile: Profile, today: date) -> np.ndarray:
-    return filter_mask(
-        rec.columns,
-        budget_usd=None if profile.budget is None else to_usd(profile.budget, profile.currency),
-        format=profile.format,
-        language=profile.language,
-        max_hours=profile.max_hours,
-        available_hours=profile.available_hours(today),
-        strict_time=profile.strict_time,
-    )
-
-
 def _top(rec: Recommender, scores: np.ndarray, mask: np.ndarray) -> list[str]:
     scores = np.where(mask, scores, -np.inf)
     order = np.argsort(-scores)[:K]
@@ -107,7 +93,7 @@ def tfidf_ranker(rec: Recommender) -> Ranker:
 
     def rank(profile: Profile, today: date) -> list[str]:
         text = " ".join([profile.goal, profile.role, *profile.skills])
-        return _top(rec, rec.lexical.scores(text).astype(np.float64), _mask(rec, profile, today))
+        return _top(rec, rec.lexical.scores(text).astype(np.float64), rec.allowed(profile, today))
 
     return rank
 
@@ -117,7 +103,7 @@ def embedding_ranker(rec: Recommender) -> Ranker:
 
     def rank(profile: Profile, today: date) -> list[str]:
         q = rec.encoder.encode_queries([profile.query_text()])[0]
-        return _top(rec, (rec.vectors @ q).astype(np.float64), _mask(rec, profile, today))
+        return _top(rec, (rec.vectors @ q).astype(np.float64), rec.allowed(profile, today))
 
     return rank
 

@@ -173,29 +173,3 @@ class SkillSpace:
         sims = self.vectors @ vector
         order = np.argsort(-sims)[:k]
         return [self.phrases[i] for i in order if sims[i] >= floor]
-
-    def same(self, a_vecs: np.ndarray, b_vecs: np.ndarray) -> np.ndarray:
-        return (a_vecs @ b_vecs.T) >= SKILL_SAME
-
-
-def skill_gap(
-    targets: Sequence[str], target_vecs: np.ndarray, known: Sequence[str], known_vecs: np.ndarray
-) -> list[int]:
-    """Indices of targets the person does not already have (by words or by meaning)."""
-    if not known:
-        return list(range(len(targets)))
-    same = (target_vecs @ known_vecs.T) >= SKILL_SAME
-    return [i for i, t in enumerate(targets) if not same[i].any() and not any(words_match(t, k) for k in known)]
-
-
-def covered_skills(
-    missing: Sequence[str],
-    missing_vecs: np.ndarray,
-    credential_skills: Sequence[str],
-    credential_vecs: np.ndarray,
-) -> list[str]:
-    """Which missing target skills a credential teaches, in the order of `missing`."""
-    if not missing or not credential_skills:
-        return []
-    same = (missing_vecs @ credential_vecs.T) >= SKILL_SAME
-    return [m for i, m in enumerate(missing) if same[i].any() or any(words_match(m, s) for s in credential_skills)]

@@ -11,6 +11,7 @@ from bot import render
 from bot.callbacks import parse
 from bot.handlers.account import settings_command
 from bot.handlers.common import Context, person, reply, services
+from bot.handlers.progress import ask_hours
 from bot.nudges.scheduler import ensure_scheduled
 from store.nudges import NudgeStore
 
@@ -45,9 +46,8 @@ async def on_nudge_button(update: Update, context: Context) -> None:
         if enrollment is None:
             await query.answer("That enrollment is gone. /progress shows what you have.", show_alert=True)
             return
-        s.store.set_pending(user.id, {"kind": "log_hours", "enrollment_id": enrollment.id})
         await query.answer()
-        await reply(update, context, "How many hours did you put in? (e.g. <i>1.5</i> or <i>45 min</i>)")
+        await ask_hours(update, context, enrollment.id)
     elif cb.action == "s" and cb.args in (("1",), ("7",)):
         days = int(cb.args[0])
         until = now + timedelta(days=days)

@@ -69,8 +69,7 @@ async def first_message(update: Update, context: Context) -> State:
     s = services(context)
     user = person(update, context)
     if user.draft and next_step(user.draft) is None:
-        result = await on_refine(update, context)
-        return State.RESULTS if result != State.ASKING else State.ASKING
+        return await on_refine(update, context)
     found = from_first_message(understand(text_of(update), s.today()))
     draft = {**user.draft, **found}
     if found:

@@ -41,6 +41,14 @@ async def send_chart(update: Update, context: Context, enrollments: list[Enrollm
     await context.bot.send_photo(chat.id, photo=png, filename="progress.png", caption=CHART_CAPTION)
 
 
+async def ask_hours(update: Update, context: Context, enrollment_id: int) -> None:
+    """The next message the person types is read as hours for this enrollment (see onboarding.handle_pending)."""
+    services(context).store.set_pending(
+        person(update, context).id, {"kind": "log_hours", "enrollment_id": enrollment_id}
+    )
+    await reply(update, context, "How many hours did you put in? (e.g. <i>1.5</i> or <i>45 min</i>)")
+
+
 async def log_hours(update: Update, context: Context, enrollment_id: int, hours: float) -> None:
     s = services(context)
     user = person(update, context)
@@ -81,9 +89,8 @@ async def on_progress_button(update: Update, context: Context) -> None:
         enrollment = s.store.log_progress(user.id, enrollment.id, now, hours=hours)
         note = f"Logged {hours:g} h. Nice!"
     elif cb.action == "l":
-        s.store.set_pending(user.id, {"kind": "log_hours", "enrollment_id": enrollment.id})
         await query.answer()
-        await reply(update, context, "How many hours did you put in? (e.g. <i>1.5</i> or <i>45 min</i>)")
+        await ask_hours(update, context, enrollment.id)
         return
     elif cb.action == "m":
         enrollment = s.store.log_progress(user.id, enrollment.id, now, module=True)

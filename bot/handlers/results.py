@@ -51,7 +51,7 @@ async def show_results(update: Update, context: Context, *, more: bool = False) 
     return State.RESULTS
 
 
-async def on_refine(update: Update, context: Context) -> State | int:
+async def on_refine(update: Update, context: Context) -> State:
     """Free text after results: a refinement ("cheaper", "shorter", "something in Python") re-ranks."""
     from bot.handlers.onboarding import handle_pending, start_onboarding
 
@@ -61,7 +61,7 @@ async def on_refine(update: Update, context: Context) -> State | int:
     user = person(update, context)
     if next_step(user.draft) is not None:
         return await start_onboarding(update, context, greet=False)
-    shown = [c for c in (s.credential(cid) for cid in s.store.last_batch(user.id)) if c is not None]
+    shown = s.last_picks(user.id)
     change = refine(text_of(update), user.draft, shown)
     if change is None:
         await reply(
@@ -150,7 +150,7 @@ async def on_results_button(update: Update, context: Context) -> State | int | N
 async def send_path(update: Update, context: Context) -> None:
     s = services(context)
     user = person(update, context)
-    picks = [c for c in (s.credential(cid) for cid in s.store.last_batch(user.id)) if c is not None]
+    picks = s.last_picks(user.id)
     if not picks:
         await reply(update, context, "No picks yet. Answer a few questions with /start first.")
         return

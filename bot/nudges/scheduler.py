@@ -26,7 +26,7 @@ from store.models import EnrollmentStatus
 from store.nudges import DueRow, NudgeStore
 
 log = logging.getLogger("credbot.nudges")
-RETRY_BASE = timedelta(minutes=2)
+RETRY_DELAY = timedelta(minutes=2)  # transient failures (timeouts, 5xx): try again a little later
 
 
 @dataclass
@@ -140,8 +140,7 @@ async def run_due(
             report.retried += 1
             continue
         except (TimedOut, NetworkError) as err:
-            attempts = sum(1 for r in nudges.rows(user_id=row.user_id, status="pending")) + 1
-            nudges.release(row.id, now + RETRY_BASE * attempts, f"transient: {err}")
+            nudges.release(row.id, now + RETRY_DELAY, f"transient: {err}")
             report.retried += 1
             continue
         except BadRequest as err:
