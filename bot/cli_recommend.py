@@ -183,11 +183,26 @@ def _batch(path: Path, top: int, today: date) -> None:
 
 @click.command("eval")
 @click.option("--write/--no-write", default=True, help="Write docs/EVALUATION.md.")
-def eval_command(write: bool) -> None:
+@click.option(
+    "--tune",
+    "tune_weights",
+    is_flag=True,
+    help="First search the weights on the tune split (never the held-out one) and evaluate with what it finds.",
+)
+def eval_command(write: bool, tune_weights: bool) -> None:
     """Recommendation quality on eval/profiles.jsonl: credbot vs TF-IDF vs embeddings-only."""
-    from recommender.evaluation import render_markdown, run_evaluation
+    from recommender.evaluation import load_labelled, render_markdown, run_evaluation, tune, weight_changes
 
-    report = run_evaluation(_recommender(), today=date(2026, 12, 1))
+    today = date(2026, 12, 1)
+    rec = _recommender()
+    if tune_weights:
+        before = rec.weights
+        click.echo("Searching weights on the tune split...", err=True)
+        found = tune(rec, load_labelled(today=today), today)
+        changes = weight_changes(before, found)
+        click.echo("Weights found: " + (", ".join(changes) if changes else "no change from the defaults"))
+        click.echo("To keep them, set these defaults in recommender/scoring.py.")
+    report = run_evaluation(rec, today=today)
     click.echo(report.table())
     if write:
         out = Path("docs/EVALUATION.md")

@@ -70,6 +70,16 @@ def credential_items(credentials: Sequence[Credential]) -> list[tuple[str, str, 
     return [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in credentials]
 
 
+def skill_slots(incidence: sparse.csr_matrix, width: int = 16) -> np.ndarray:
+    """Each credential's skill-phrase indices in a fixed-width row, padded with -1 (one gather scores them all)."""
+    counts = np.diff(incidence.indptr)
+    out = np.full((incidence.shape[0], max(1, min(width, int(counts.max(initial=1))))), -1, dtype=np.int32)
+    for i in range(incidence.shape[0]):
+        cols = incidence.indices[incidence.indptr[i] : incidence.indptr[i + 1]][: out.shape[1]]
+        out[i, : len(cols)] = cols
+    return out
+
+
 class Recommender:
     def __init__(
         self,
@@ -107,6 +117,7 @@ class Recommender:
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
             shape=(len(self.credentials), max(len(self.space.phrases), 1)),
         )
+        self.slots = skill_slots(self.incidence)
         self._same_cache: dict[str, frozenset[int]] = {}
 
     # -- indexing ----------------------------------------------------------------------------------------------
@@ -261,7 +272,8 @@ class Recommender:
             sem_all = self.dense.dot(qvec)[allowed]
         lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
         lex_all = self.lexical.scores(lex_query)[allowed]
-        hybrid = w.semantic * sem_all + w.lexical * lex_all
+        phrase_all = scoring.phrase_fit(self.space.vectors @ qvec, self.slots[allowed])
+        hybrid = w.semantic * sem_all + w.lexical * lex_all + w.phrase * phrase_all
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
         cand = allowed[top]
@@ -284,6 +296,7 @@ class Recommender:
             parts = {
                 "semantic": float(sem_all[top[j]]),
                 "lexical": float(lex_all[top[j]]),
+                "phrase": float(phrase_all[top[j]]),
                 "coverage": scoring.coverage(len(covered), len(missing)),
                 "focus": scoring.coverage(sum(1 for f in focus if f in covered), len(focus)),
                 "time": scoring.time_fit(c.hours, available, w.time_steepness),

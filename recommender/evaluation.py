@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,11 @@ class LabelledProfile:
     profile: Profile
     relevant: dict[str, int]
     why: str
+    not_relevant: frozenset[str] = frozenset()  # judged and found off-goal (pooled judging)
+
+    @property
+    def judged(self) -> frozenset[str]:
+        return frozenset(self.relevant) | self.not_relevant
 
 
 def eval_path() -> Path:
@@ -57,6 +62,7 @@ def load_labelled(path: Path | None = None, today: date = date(2026, 12, 1)) -> 
                 profile=Profile(**fields),  # type: ignore[arg-type]
                 relevant={k: int(v) for k, v in data["relevant"].items()},
                 why=data.get("why", ""),
+                not_relevant=frozenset(data.get("not_relevant", ())),
             )
         )
     return out
@@ -75,6 +81,20 @@ def ndcg_at_k(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> fl
     ideal = sorted(relevant.values(), reverse=True)[:k]
     best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     return sum(gains) / best if best else 0.0
+
+
+def precision_ceiling(rec: Recommender, items: Sequence[LabelledProfile], today: date, k: int = K) -> float:
+    """The best P@k any ranker could reach here: judged-relevant records that pass each profile's hard filters.
+
+    A profile with three relevant records under its budget caps every system at 0.6, however good the ranking."""
+    if not items:
+        return 0.0
+    tops = []
+    for item in items:
+        mask = rec.allowed(item.profile, today)
+        reachable = sum(1 for cid in item.relevant if cid in rec.by_id and mask[rec.by_id[cid]])
+        tops.append(min(k, reachable) / k)
+    return float(np.mean(tops))
 
 
 # --- systems ---------------------------------------------------------------------------------------------------
@@ -125,19 +145,21 @@ class SystemScore:
     time_fit: float
     skill_coverage: float
     catalog_coverage: float
+    judged: float = 1.0  # share of the top 5 that carries a judgement; unjudged picks count as not relevant
 
 
 def score_system(
     name: str, rank: Ranker, rec: Recommender, items: Sequence[LabelledProfile], split: str, today: date
 ) -> SystemScore:
     by_id: dict[str, Credential] = {c.id: c for c in rec.credentials}
-    precisions, ndcgs, cover = [], [], []
+    precisions, ndcgs, cover, judged = [], [], [], []
     fit, timed = 0, 0
     seen: set[str] = set()
     for item in items:
         ranked = rank(item.profile, today)
         seen.update(ranked)
         precisions.append(precision_at_k(ranked, item.relevant))
+        judged.append(sum(1 for r in ranked[:K] if r in item.judged) / K)
         ndcgs.append(ndcg_at_k(ranked, item.relevant))
         available = item.profile.available_hours(today)
         if available is not None:
@@ -161,6 +183,7 @@ def score_system(
         time_fit=fit / timed if timed else 1.0,
         skill_coverage=float(np.mean(cover)) if cover else 0.0,
         catalog_coverage=len(seen) / max(len(rec.credentials), 1),
+        judged=float(np.mean(judged)) if n else 0.0,
     )
 
 
@@ -170,6 +193,11 @@ class EvalReport:
     weights: Weights
     catalog_size: int
     labelled: int
+    ceilings: tuple[tuple[str, float], ...] = ()  # (split, best reachable P@5)
+    judgements: int = 0  # graded + explicitly not-relevant (profile, credential) pairs
+
+    def ceiling(self, split: str) -> float:
+        return dict(self.ceilings).get(split, 1.0)
 
     def table(self) -> str:
         return markdown_table(HEADERS, _rows(self.scores))
@@ -180,12 +208,22 @@ class EvalReport:
 
 def _rows(scores: Sequence[SystemScore]) -> list[list[Any]]:
     return [
-        [s.split, s.system, s.profiles, s.precision, s.ndcg, s.time_fit, s.skill_coverage, s.catalog_coverage]
+        [
+            s.split,
+            s.system,
+            s.profiles,
+            s.precision,
+            s.ndcg,
+            s.time_fit,
+            s.skill_coverage,
+            s.catalog_coverage,
+            s.judged,
+        ]
         for s in scores
     ]
 
 
-HEADERS = ["split", "system", "profiles", "P@5", "nDCG@5", "time-fit", "skill cov.", "catalog cov."]
+HEADERS = ["split", "system", "profiles", "P@5", "nDCG@5", "time-fit", "skill cov.", "catalog cov.", "judged@5"]
 
 
 def run_evaluation(
@@ -200,33 +238,43 @@ def run_evaluation(
         ("embeddings-only", embedding_ranker(rec)),
     ]
     scores = []
+    ceilings = []
     for split in ("heldout", "tune", "all"):
         chosen = [i for i in items if split == "all" or i.split == split]
+        ceilings.append((split, precision_ceiling(rec, chosen, today)))
         for name, rank in systems:
             scores.append(score_system(name, rank, rec, chosen, split, today))
-    return EvalReport(tuple(scores), rec.weights, len(rec.credentials), len(items))
+    judgements = sum(len(i.judged) for i in items)
+    return EvalReport(tuple(scores), rec.weights, len(rec.credentials), len(items), tuple(ceilings), judgements)
+
+
+TIME_FIT_TARGET = 0.8
 
 
 def tune(rec: Recommender, items: Sequence[LabelledProfile], today: date, rounds: int = 2) -> Weights:
-    """Coordinate search on the tuning split only (nDCG@5, then P@5); returns the best weights found."""
+    """Coordinate search on the tuning split only; returns the best weights found.
+
+    Weights that keep time-fit at the target (80% of picks fit the stated hours) beat any that do not; among
+    those, higher nDCG@5, then P@5. Without that guard the search trades time-fit away for a point of nDCG."""
     tuning = [i for i in items if i.split == "tune"]
     grid = {
         "lexical": [0.0, 0.2, 0.35, 0.5, 0.8],
+        "phrase": [0.0, 0.75, 1.0, 1.5, 2.0],
         "coverage": [0.0, 0.2, 0.45, 0.7, 1.0],
-        "time": [0.0, 0.2, 0.45, 0.7, 1.0],
+        "time": [0.2, 0.45, 0.8, 1.0, 1.2],
         "level": [0.0, 0.15, 0.3],
         "cost": [0.0, 0.08, 0.2],
         "mmr_lambda": [0.6, 0.75, 0.9, 1.0],
         "goal_mix": [0.5, 0.7, 0.85, 1.0],
         "semantic": [0.7, 1.0, 1.5],
-        "focus": [0.3, 0.6],
+        "focus": [0.6, 1.5],
     }
     best = rec.weights
 
-    def value(w: Weights) -> tuple[float, float]:
+    def value(w: Weights) -> tuple[bool, float, float]:
         rec.weights = w
         s = score_system("credbot", credbot_ranker(rec), rec, tuning, "tune", today)
-        return (s.ndcg, s.precision)
+        return (s.time_fit >= TIME_FIT_TARGET, s.ndcg, s.precision)
 
     best_value = value(best)
     for _ in range(rounds):
@@ -238,6 +286,15 @@ def tune(rec: Recommender, items: Sequence[LabelledProfile], today: date, rounds
                     best, best_value = candidate, v
     rec.weights = best
     return best
+
+
+def weight_changes(before: Weights, after: Weights) -> list[str]:
+    """ "coverage 0.45 -> 0.7" for every weight the search moved."""
+    return [
+        f"{f.name} {getattr(before, f.name)} -> {getattr(after, f.name)}"
+        for f in fields(Weights)
+        if getattr(before, f.name) != getattr(after, f.name)
+    ]
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -254,37 +311,63 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
 def render_markdown(report: EvalReport) -> str:
     held = report.get("credbot", "heldout")
     tfidf = report.get("tf-idf", "heldout")
+    emb = report.get("embeddings-only", "heldout")
     w = report.weights
+    ceiling = report.ceiling("heldout")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "not met"
+
     return f"""# Evaluation
 
 Produced by `credbot eval` on the project's own labelled set (`eval/profiles.jsonl`: {report.labelled} profiles,
-graded judgements with a justification each) over the bundled catalog ({report.catalog_size} credentials).
-Weights were tuned on the `tune` split only; the `heldout` split was never used to choose them.
+{report.judgements} graded judgements, a justification for each profile) over the bundled catalog
+({report.catalog_size} credentials). Weights were searched on the `tune` split only (`credbot eval --tune`); the
+`heldout` split was never used to choose them.
 
 {report.table()}
 
-Held-out: credbot precision@5 {held.precision:.3f} vs TF-IDF {tfidf.precision:.3f}
-(difference {held.precision - tfidf.precision:+.3f}); nDCG@5 {held.ndcg:.3f} vs {tfidf.ndcg:.3f};
-picks that fit the stated hours for time-limited profiles: {held.time_fit:.0%}.
+Best P@5 any ranker could reach under these judgements and each profile's hard filters (budget, format, time when
+asked): held-out {ceiling:.3f}, tune {report.ceiling("tune"):.3f}. Some goals have fewer than five judged-relevant
+records within the person's limits, and no ranking can fix that.
 
-Against the targets (held-out): precision@5 >= 0.90 — {"met" if held.precision >= 0.9 else "not met"};
->= 0.10 above TF-IDF — {"met" if held.precision - tfidf.precision >= 0.1 else "not met"}; time-fit >= 80% —
-{"met" if held.time_fit >= 0.8 else "not met"}. The judgements are strict on purpose (written by reading the whole
-catalog for each profile, independently of the ranker; a pick that breaks a stated budget, format or time limit is
-at most grade 1, and many goals are paraphrases that share no words with the catalog), so absolute precision is
-low for every system; the comparison between systems on the same labels is the meaningful part.
+Held-out: credbot precision@5 {held.precision:.3f} vs TF-IDF {tfidf.precision:.3f} (difference
+{held.precision - tfidf.precision:+.3f}) vs embeddings-only {emb.precision:.3f}; nDCG@5 {held.ndcg:.3f} vs
+{tfidf.ndcg:.3f} vs {emb.ndcg:.3f}; picks that fit the stated hours for time-limited profiles: {held.time_fit:.0%}.
 
-Honesty note: the weight search never saw the held-out half, but its figures were looked at while making two
-changes that are not weights (ignoring one-word occupation names such as "lead" or "manager" when reading a goal,
-and leaving the provider name out of the text the model embeds); both changes also improved the tune half.
+Against the targets (held-out): precision@5 >= 0.90 — {verdict(held.precision >= 0.9)} (the reachable maximum
+here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision - tfidf.precision >= 0.1)}; time-fit >= 80%
+— {verdict(held.time_fit >= 0.8)}.
+
+## How the judgements were made
+
+1. Each profile was first judged by reading the whole catalog for it, independently of any ranker: 2 = a strong
+   pick for this person, 1 = relevant or adjacent (or core but breaking a stated budget, format, level or time
+   limit), unlisted = not relevant. The `why` field of each profile states its rule.
+2. Pooling, as in TREC: the top 10 of all three systems were pooled per profile and every record in the pool that
+   had no judgement was judged blind (without knowing which system proposed it) by the same rule; a second round
+   judged what the final credbot weights newly brought into its top 10. Records found off-goal are kept in
+   `not_relevant`, so "judged@5" says how much of each top 5 carries a judgement; an unjudged pick counts as not
+   relevant. Pooling added few relevant records: the first pass had been close to complete.
+
+## Honesty notes
+
+- The held-out half was looked at, before pooling, while making two changes that are not weights (ignoring
+  one-word occupation names such as "lead" when reading a goal; leaving the provider name out of the text the model
+  embeds), and one held-out profile was read in full while diagnosing the skill-phrase score. Both changes also
+  improved the tune half; the skill-phrase score was chosen and weighted on the tune half only.
+- 59 profiles are few: one profile is 0.034 of P@5 on a half, so differences under about 0.05 are noise.
+- Judgements are one team's reading of the records; the records' own descriptions may be out of date.
 
 Metrics: P@5 = share of the top 5 judged relevant (grade >= 1); nDCG@5 with gains 2^grade - 1; time-fit = share of
 picks, over profiles that state hours per week and a duration, whose hours fit hours_per_week x weeks; skill cov. =
 share of the profile's missing target skills taught by at least one of the 5 picks; catalog cov. = distinct
-credentials recommended across the split / catalog size. TF-IDF and embeddings-only get the same hard filters
-(budget, format) as credbot, so the comparison is about ranking, not filtering.
+credentials recommended across the split / catalog size; judged@5 = share of the top 5 with a judgement. TF-IDF
+and embeddings-only get the same hard filters (budget, format) as credbot, so the comparison is about ranking, not
+filtering.
 
-Weights used: semantic {w.semantic}, lexical {w.lexical}, coverage {w.coverage}, time {w.time}, level {w.level},
-cost {w.cost}, format {w.format}, MMR lambda {w.mmr_lambda}, provider cap {w.provider_cap}
-(defined in `recommender/scoring.py`).
+Weights used: semantic {w.semantic}, lexical {w.lexical}, skill phrase {w.phrase}, coverage {w.coverage},
+time {w.time}, level {w.level}, cost {w.cost}, format {w.format}, focus {w.focus}, goal mix {w.goal_mix},
+MMR lambda {w.mmr_lambda}, provider cap {w.provider_cap} (defined, with the reasons for each hand-set one, in
+`recommender/scoring.py`).
 """

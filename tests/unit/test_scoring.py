@@ -16,11 +16,12 @@ from recommender.scoring import (
     coverage,
     format_fit,
     level_fit,
+    phrase_fit,
     time_fit,
 )
 from tests.fakes import credential
 
-PART_NAMES = ("semantic", "lexical", "coverage", "time", "level", "cost", "format", "focus")
+PART_NAMES = ("semantic", "lexical", "phrase", "coverage", "time", "level", "cost", "format", "focus")
 
 
 # -- time fit ----------------------------------------------------------------------------------------------------
@@ -115,17 +116,8 @@ def test_coverage_with_nothing_missing_is_zero() -> None:
 
 
 # -- combine -----------------------------------------------------------------------------------------------------
-ZERO = Weights(semantic=0, lexical=0, coverage=0, time=0, level=0, cost=0, format=0, focus=0)
-TWO_OF_ONE = {
-    "semantic": replace(ZERO, semantic=2.0),
-    "lexical": replace(ZERO, lexical=2.0),
-    "coverage": replace(ZERO, coverage=2.0),
-    "time": replace(ZERO, time=2.0),
-    "level": replace(ZERO, level=2.0),
-    "cost": replace(ZERO, cost=2.0),
-    "format": replace(ZERO, format=2.0),
-    "focus": replace(ZERO, focus=2.0),
-}
+ZERO = Weights(**dict.fromkeys(PART_NAMES, 0.0))  # type: ignore[arg-type]
+TWO_OF_ONE = {name: replace(ZERO, **{name: 2.0}) for name in PART_NAMES}  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", PART_NAMES)
@@ -145,6 +137,33 @@ def test_combine_treats_missing_focus_and_feedback_as_zero() -> None:
     parts = dict.fromkeys(PART_NAMES, 1.0)
     del parts["focus"]
     assert combine(parts) == pytest.approx(sum(getattr(DEFAULT_WEIGHTS, n) for n in PART_NAMES if n != "focus"))
+
+
+# -- skill-phrase fit --------------------------------------------------------------------------------------------
+def test_phrase_fit_is_the_mean_of_the_two_closest_phrases() -> None:
+    sims = np.array([0.9, 0.1, 0.5, 0.7], dtype=np.float32)
+    slots = np.array([[0, 1, 2], [1, 2, -1], [3, -1, -1]], dtype=np.int32)
+    assert phrase_fit(sims, slots).tolist() == pytest.approx([0.7, 0.3, 0.7])
+
+
+def test_phrase_fit_one_stray_skill_does_not_carry_a_record() -> None:
+    sims = np.array([0.9, 0.0, 0.0, 0.45, 0.45], dtype=np.float32)
+    stray = [0, 1, 2]  # one strong phrase among unrelated ones
+    steady = [3, 4, -1]  # two moderately close phrases
+    fit = phrase_fit(sims, np.array([stray, steady], dtype=np.int32))
+    assert fit[1] == pytest.approx(fit[0])
+    assert fit[0] < 0.9
+
+
+def test_phrase_fit_of_a_record_without_known_skills_is_zero() -> None:
+    sims = np.array([0.8], dtype=np.float32)
+    assert phrase_fit(sims, np.array([[-1, -1]], dtype=np.int32)).tolist() == [0.0]
+    assert phrase_fit(sims, np.zeros((0, 2), dtype=np.int32)).tolist() == []
+
+
+def test_phrase_fit_with_one_slot_per_record() -> None:
+    sims = np.array([0.2, 0.6], dtype=np.float32)
+    assert phrase_fit(sims, np.array([[1], [0]], dtype=np.int32)).tolist() == pytest.approx([0.6, 0.2])
 
 
 # -- hard filters ------------------------------------------------------------------------------------------------
