@@ -71,12 +71,14 @@ def credential_items(credentials: Sequence[Credential]) -> list[tuple[str, str, 
 
 
 def skill_slots(incidence: sparse.csr_matrix, width: int = 16) -> np.ndarray:
-    """Each credential's skill-phrase indices in a fixed-width row, padded with -1 (one gather scores them all)."""
+    """Skill-phrase indices as (width, credentials), -1 where a credential has no more (see scoring.phrase_fit).
+
+    Slot-major so that each pass of phrase_fit reads one contiguous row."""
     counts = np.diff(incidence.indptr)
-    out = np.full((incidence.shape[0], max(1, min(width, int(counts.max(initial=1))))), -1, dtype=np.int32)
+    out = np.full((max(1, min(width, int(counts.max(initial=1)))), incidence.shape[0]), -1, dtype=np.int32)
     for i in range(incidence.shape[0]):
-        cols = incidence.indices[incidence.indptr[i] : incidence.indptr[i + 1]][: out.shape[1]]
-        out[i, : len(cols)] = cols
+        cols = incidence.indices[incidence.indptr[i] : incidence.indptr[i + 1]][: out.shape[0]]
+        out[: len(cols), i] = cols
     return out
 
 
@@ -272,7 +274,7 @@ class Recommender:
             sem_all = self.dense.dot(qvec)[allowed]
         lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
         lex_all = self.lexical.scores(lex_query)[allowed]
-        phrase_all = scoring.phrase_fit(self.space.vectors @ qvec, self.slots[allowed])
+        phrase_all = scoring.phrase_fit(self.space.vectors @ qvec, self.slots)[allowed]
         hybrid = w.semantic * sem_all + w.lexical * lex_all + w.phrase * phrase_all
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))

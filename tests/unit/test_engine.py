@@ -13,6 +13,7 @@ from recommender.engine import Recommendations, Recommender
 from recommender.feedback import event_for, learn
 from recommender.money import to_usd
 from recommender.profile import Profile
+from recommender.skills import normalize_skill
 from tests.fakes import FakeEncoder, credential, sample_catalog
 
 TODAY = date(2026, 12, 1)
@@ -305,3 +306,13 @@ def test_every_number_in_the_reasons_is_a_fact(items: list[dict[str, object]], p
     missing = len(result.targeting.missing_skills)
     for pick in result.picks:
         check_reasons(pick.credential, pick.covered, missing, pick.reasons, profile)
+
+
+def test_skill_slots_hold_each_credentials_phrases_column_wise(engine: Recommender) -> None:
+    from recommender.engine import skill_slots
+
+    for i, c in enumerate(engine.credentials):
+        held = {engine.space.phrases[k] for k in engine.slots[:, i] if k >= 0}
+        assert held == {p for p in map(normalize_skill, c.skills) if p}
+    narrow = skill_slots(engine.incidence, width=1)
+    assert narrow.shape == (1, len(engine.credentials))

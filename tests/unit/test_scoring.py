@@ -5,6 +5,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catalog.schema import Format, Level
 from recommender.filters import CatalogColumns, filter_mask
@@ -142,7 +144,7 @@ def test_combine_treats_missing_focus_and_feedback_as_zero() -> None:
 # -- skill-phrase fit --------------------------------------------------------------------------------------------
 def test_phrase_fit_is_the_mean_of_the_two_closest_phrases() -> None:
     sims = np.array([0.9, 0.1, 0.5, 0.7], dtype=np.float32)
-    slots = np.array([[0, 1, 2], [1, 2, -1], [3, -1, -1]], dtype=np.int32)
+    slots = np.array([[0, 1, 2], [1, 2, -1], [3, -1, -1]], dtype=np.int32).T  # one column per credential
     assert phrase_fit(sims, slots).tolist() == pytest.approx([0.7, 0.3, 0.7])
 
 
@@ -150,20 +152,32 @@ def test_phrase_fit_one_stray_skill_does_not_carry_a_record() -> None:
     sims = np.array([0.9, 0.0, 0.0, 0.45, 0.45], dtype=np.float32)
     stray = [0, 1, 2]  # one strong phrase among unrelated ones
     steady = [3, 4, -1]  # two moderately close phrases
-    fit = phrase_fit(sims, np.array([stray, steady], dtype=np.int32))
+    fit = phrase_fit(sims, np.array([stray, steady], dtype=np.int32).T)
     assert fit[1] == pytest.approx(fit[0])
     assert fit[0] < 0.9
 
 
 def test_phrase_fit_of_a_record_without_known_skills_is_zero() -> None:
     sims = np.array([0.8], dtype=np.float32)
-    assert phrase_fit(sims, np.array([[-1, -1]], dtype=np.int32)).tolist() == [0.0]
-    assert phrase_fit(sims, np.zeros((0, 2), dtype=np.int32)).tolist() == []
+    assert phrase_fit(sims, np.array([[-1], [-1]], dtype=np.int32)).tolist() == [0.0]
+    assert phrase_fit(sims, np.zeros((2, 0), dtype=np.int32)).tolist() == []
 
 
 def test_phrase_fit_with_one_slot_per_record() -> None:
     sims = np.array([0.2, 0.6], dtype=np.float32)
-    assert phrase_fit(sims, np.array([[1], [0]], dtype=np.int32)).tolist() == pytest.approx([0.6, 0.2])
+    assert phrase_fit(sims, np.array([[1, 0]], dtype=np.int32)).tolist() == pytest.approx([0.6, 0.2])
+
+
+@given(st.lists(st.lists(st.integers(-1, 5), min_size=1, max_size=6), min_size=1, max_size=8))
+def test_phrase_fit_matches_sorting_each_credentials_skills(rows: list[list[int]]) -> None:
+    sims = np.array([0.9, -0.2, 0.4, 0.4, 0.1, 0.75], dtype=np.float32)
+    width = max(len(r) for r in rows)
+    slots = np.array([r + [-1] * (width - len(r)) for r in rows], dtype=np.int32).T
+    expected = []
+    for r in rows:
+        values = sorted((float(sims[i]) for i in r if i >= 0), reverse=True)
+        expected.append(0.0 if not values else (values[0] + values[min(1, len(values) - 1)]) / 2)
+    assert phrase_fit(sims, slots).tolist() == pytest.approx(expected, abs=1e-6)
 
 
 # -- hard filters ------------------------------------------------------------------------------------------------
