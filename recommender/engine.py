@@ -224,6 +224,15 @@ class Recommender:
             missing = list(targets)
         return Targeting(goal_match, role_match, tuple(targets), tuple(missing), tuple(known))
 
+    def _closest_skills(self, credential: Credential, phrase_sims: np.ndarray) -> list[str]:
+        """The record's own skills, the ones nearest the goal first, so "teaches ..." names what matters."""
+
+        def closeness(skill: str) -> float:
+            k = self.space.index.get(normalize_skill(skill))
+            return float(phrase_sims[k]) if k is not None else -1.0
+
+        return sorted(credential.skills, key=closeness, reverse=True)
+
     # -- ranking -----------------------------------------------------------------------------------------------
     def allowed(self, profile: Profile, today: date) -> np.ndarray:
         """Records that pass the hard constraints the person asked for (also used by the evaluation baselines)."""
@@ -274,7 +283,8 @@ class Recommender:
             sem_all = self.dense.dot(qvec)[allowed]
         lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
         lex_all = self.lexical.scores(lex_query)[allowed]
-        phrase_all = scoring.phrase_fit(self.space.vectors @ qvec, self.slots)[allowed]
+        phrase_sims = self.space.vectors @ qvec
+        phrase_all = scoring.phrase_fit(phrase_sims, self.slots)[allowed]
         hybrid = w.semantic * sem_all + w.lexical * lex_all + w.phrase * phrase_all
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
@@ -336,6 +346,7 @@ class Recommender:
                         available=available,
                         budget=profile.budget,
                         budget_currency=profile.currency,
+                        teaches=self._closest_skills(c, phrase_sims),
                     ),
                     fits_time=scoring.fits_time(c.hours, available),
                 )

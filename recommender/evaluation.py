@@ -321,9 +321,9 @@ def render_markdown(report: EvalReport) -> str:
     return f"""# Evaluation
 
 Produced by `credbot eval` on the project's own labelled set (`eval/profiles.jsonl`: {report.labelled} profiles,
-{report.judgements} graded judgements, a justification for each profile) over the bundled catalog
-({report.catalog_size} credentials). Weights were searched on the `tune` split only (`credbot eval --tune`); the
-`heldout` split was never used to choose them.
+{report.judgements} judgements: records graded relevant or found off-goal, a justification for each profile)
+over the bundled catalog ({report.catalog_size} credentials). Weights were searched on the `tune` split only
+(`credbot eval --tune`); the `heldout` split was never used to choose them.
 
 {report.table()}
 

@@ -77,9 +77,12 @@ def reasons_for(
     available: float | None,
     budget: float | None,
     budget_currency: str = "USD",
+    teaches: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
+    """`teaches`: the record's own skills, closest to the goal first (defaults to the record's order)."""
+    listed = [s for s in (teaches or ()) if s in credential.skills] or list(credential.skills)
     return (
-        skills_reason(covered, missing_count, credential.skills),
+        skills_reason(covered, missing_count, listed),
         time_reason(credential, hours_per_week, available),
         cost_reason(credential, budget, budget_currency),
         f"{FORMAT_WORDS[credential.format]}, {credential.level.value} level",

@@ -13,6 +13,7 @@ from recommender.engine import Recommendations, Recommender
 from recommender.feedback import event_for, learn
 from recommender.money import to_usd
 from recommender.profile import Profile
+from recommender.reasons import reasons_for
 from recommender.skills import normalize_skill
 from tests.fakes import FakeEncoder, credential, sample_catalog
 
@@ -253,7 +254,10 @@ def check_reasons(credential: Credential, covered: tuple[str, ...], missing: int
         listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
         assert skills_text == f"covers {len(covered)} of your {missing} missing skills: {listed}"
     else:
-        assert skills_text == "teaches " + ", ".join(credential.skills[:4])
+        assert skills_text.startswith("teaches ")
+        named = skills_text.removeprefix("teaches ").split(", ")
+        assert set(named) <= set(credential.skills)  # only the record's own skills, closest to the goal first
+        assert len(named) == len(set(named)) == min(4, len(set(credential.skills)))
 
     m = re.fullmatch(
         r"about ([\d.]+) h: (typically )?(\d+) (weeks?|days?) at (your )?([\d.]+) h/week"
@@ -316,3 +320,22 @@ def test_skill_slots_hold_each_credentials_phrases_column_wise(engine: Recommend
         assert held == {p for p in map(normalize_skill, c.skills) if p}
     narrow = skill_slots(engine.incidence, width=1)
     assert narrow.shape == (1, len(engine.credentials))
+
+
+def test_teaches_names_the_skills_closest_to_the_goal_first() -> None:
+    skills = ("budgeting", "public speaking", "gardening", "tax returns", "hardware troubleshooting")
+    engine = Recommender([credential(id="mixed", skills=list(skills))], FakeEncoder())
+    goal = engine.encoder.encode_queries(["hardware troubleshooting"])[0]
+    ordered = engine._closest_skills(engine.credentials[0], engine.space.vectors @ goal)
+    assert ordered[0] == "hardware troubleshooting"
+    assert sorted(ordered) == sorted(skills)
+    reasons = reasons_for(
+        engine.credentials[0], covered=(), missing_count=0, hours_per_week=None, available=None, budget=None,
+        teaches=ordered,
+    )  # fmt: skip
+    assert reasons[0] == "teaches " + ", ".join(ordered[:4])
+    not_its_own = reasons_for(
+        engine.credentials[0], covered=(), missing_count=0, hours_per_week=None, available=None, budget=None,
+        teaches=["made up skill"],
+    )  # fmt: skip
+    assert not_its_own[0] == "teaches " + ", ".join(skills[:4])
