@@ -299,26 +299,24 @@ class Recommender:
             covers = np.zeros((len(cand), 0), dtype=bool)
         budget_usd = None if profile.budget is None else to_usd(profile.budget, profile.currency)
         asked = {normalize_skill(t) for t in profile.target_skills}
-        focus = [m for m in missing if m in asked]
-        scores = np.zeros(len(cand), dtype=np.float64)
-        details: list[tuple[dict[str, float], tuple[str, ...]]] = []
-        for j, ci in enumerate(cand):
-            c = self.credentials[ci]
-            covered = tuple(m for m, hit in zip(missing, covers[j], strict=True) if hit)
-            parts = {
-                "semantic": float(sem_all[top[j]]),
-                "lexical": float(lex_all[top[j]]),
-                "phrase": float(phrase_all[top[j]]),
-                "coverage": scoring.coverage(len(covered), len(missing)),
-                "focus": scoring.coverage(sum(1 for f in focus if f in covered), len(focus)),
-                "time": scoring.time_fit(c.hours, available, w.time_steepness),
-                "level": scoring.level_fit(c.level, profile.level),
-                "cost": scoring.cost_fit(c.cost, c.currency, budget_usd),
-                "format": scoring.format_fit(c.format, profile.format),
-                "feedback": feedback.adjustment(c) if feedback else 0.0,
-            }
-            scores[j] = scoring.combine(parts, w)
-            details.append((parts, covered))
+        focus_cols = np.array([m in asked for m in missing], dtype=bool)
+        cols = self.columns
+        # every component over all candidates at once; the per-pick dict is built only for the top k
+        parts: dict[str, np.ndarray] = {
+            "semantic": sem_all[top].astype(np.float64),
+            "lexical": lex_all[top].astype(np.float64),
+            "phrase": phrase_all[top].astype(np.float64),
+            "coverage": scoring.coverages(covers.sum(axis=1), len(missing)),
+            "focus": scoring.coverages(covers[:, focus_cols].sum(axis=1), int(focus_cols.sum())),
+            "time": scoring.time_fits(cols.hours[cand], available, w.time_steepness),
+            "level": scoring.level_fits(cols.level[cand], profile.level),
+            "cost": scoring.cost_fits(cols.cost_usd[cand], budget_usd),
+            "format": scoring.format_fits(cols.format[cand], profile.format),
+            "feedback": np.array([feedback.adjustment(self.credentials[i]) for i in cand])
+            if feedback
+            else np.zeros(len(cand)),
+        }
+        scores = np.asarray(scoring.combine(parts, w), dtype=np.float64)
 
         order = mmr(
             scores,
@@ -331,12 +329,12 @@ class Recommender:
         picks = []
         for j in order:
             c = self.credentials[cand[j]]
-            parts, covered = details[j]
+            covered = tuple(m for m, hit in zip(missing, covers[j], strict=True) if hit)
             picks.append(
                 Pick(
                     credential=c,
                     score=float(scores[j]),
-                    parts=parts,
+                    parts={name: float(values[j]) for name, values in parts.items()},
                     covered=covered,
                     reasons=reasons_for(
                         c,

@@ -15,8 +15,9 @@ docs/EVALUATION.md has the figures they produce.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,41 +46,58 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
-def time_fit(hours: float, available: float | None, steepness: float = DEFAULT_WEIGHTS.time_steepness) -> float:
-    """1 when the credential fits the available hours; decays smoothly (exp) with the overshoot ratio."""
+def time_fits(
+    hours: np.ndarray, available: float | None, steepness: float = DEFAULT_WEIGHTS.time_steepness
+) -> np.ndarray:
+    """1 where a credential fits the available hours; decays smoothly (exp) with the overshoot ratio."""
+    hours = np.asarray(hours, dtype=np.float64)
     if available is None:
-        return 1.0
+        return np.ones_like(hours)
     if available <= 0:
-        return 0.0
+        return np.zeros_like(hours)
     ratio = hours / available
-    if ratio <= 1.0:
-        return 1.0
-    return math.exp(-steepness * (ratio - 1.0))
+    return np.where(ratio <= 1.0, 1.0, np.exp(-steepness * np.maximum(ratio - 1.0, 0.0)))
+
+
+def time_fit(hours: float, available: float | None, steepness: float = DEFAULT_WEIGHTS.time_steepness) -> float:
+    return float(time_fits(np.array([hours]), available, steepness)[0])
 
 
 def fits_time(hours: float, available: float | None) -> bool:
     return available is None or hours <= available + 1e-9
 
 
-def level_fit(offered: Level, wanted: Level | None) -> float:
+UNSTATED_LEVEL = np.array([1.0, 0.9, 0.6])  # by level rank: beginner, intermediate, advanced
+
+
+def level_fits(offered_ranks: np.ndarray, wanted: Level | None) -> np.ndarray:
     """Exact level = 1; each step away costs 0.45. With no stated level, introductory material is favoured a bit."""
+    ranks = np.asarray(offered_ranks, dtype=np.int64)
     if wanted is None:
-        return {Level.BEGINNER: 1.0, Level.INTERMEDIATE: 0.9, Level.ADVANCED: 0.6}[offered]
-    return max(0.0, 1.0 - 0.45 * abs(offered.rank - wanted.rank))
+        return UNSTATED_LEVEL[ranks]
+    return np.maximum(0.0, 1.0 - 0.45 * np.abs(ranks - wanted.rank))
+
+
+def level_fit(offered: Level, wanted: Level | None) -> float:
+    return float(level_fits(np.array([offered.rank]), wanted)[0])
+
+
+def cost_fits(cost_usd: np.ndarray, budget: float | None) -> np.ndarray:
+    """Free = 1. Without a budget a gentle preference for cheaper; within a budget, the cheaper share left.
+
+    Prices and `budget` in USD (recommender.money.to_usd)."""
+    usd = np.asarray(cost_usd, dtype=np.float64)
+    if budget is None:
+        paid = 1.0 / (1.0 + usd / 1000.0)
+    elif budget <= 0:
+        paid = np.zeros_like(usd)
+    else:
+        paid = np.maximum(0.0, 1.0 - 0.5 * usd / max(budget, 1e-9))
+    return np.where(usd <= 0, 1.0, paid)
 
 
 def cost_fit(cost: float, currency: str, budget: float | None) -> float:
-    """Free = 1. Without a budget a gentle preference for cheaper; within a budget, the cheaper share left.
-
-    `budget` is in USD (convert with recommender.money.to_usd first), like the price after conversion."""
-    usd = to_usd(cost, currency)
-    if usd <= 0:
-        return 1.0
-    if budget is None:
-        return 1.0 / (1.0 + usd / 1000.0)
-    if budget <= 0:
-        return 0.0
-    return max(0.0, 1.0 - 0.5 * usd / max(budget, 1e-9))
+    return float(cost_fits(np.array([to_usd(cost, currency)]), budget)[0])
 
 
 def format_fit(offered: Format, wanted: Format | None) -> float:
@@ -90,11 +108,22 @@ def format_fit(offered: Format, wanted: Format | None) -> float:
     return 0.0
 
 
-def coverage(covered: int, missing: int) -> float:
+def format_fits(offered_codes: np.ndarray, wanted: Format | None) -> np.ndarray:
+    """format_fit over format codes (recommender.filters.FORMAT_CODES order, i.e. the Format enum's order)."""
+    table = np.array([format_fit(f, wanted) for f in Format])
+    return table[np.asarray(offered_codes, dtype=np.int64)]
+
+
+def coverages(covered: np.ndarray, missing: int) -> np.ndarray:
     """Share of missing target skills taught, saturating at 4 (nobody needs one course to teach all 20)."""
+    covered = np.asarray(covered, dtype=np.float64)
     if missing <= 0:
-        return 0.0
-    return min(1.0, covered / min(missing, 4))
+        return np.zeros_like(covered)
+    return np.minimum(1.0, covered / min(missing, 4))
+
+
+def coverage(covered: int, missing: int) -> float:
+    return float(coverages(np.array([covered]), missing)[0])
 
 
 def phrase_fit(phrase_sims: np.ndarray, slots: np.ndarray) -> np.ndarray:
@@ -118,7 +147,8 @@ def phrase_fit(phrase_sims: np.ndarray, slots: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(out), out, np.float32(0.0))
 
 
-def combine(parts: dict[str, float], weights: Weights = DEFAULT_WEIGHTS) -> float:
+def combine(parts: Mapping[str, Any], weights: Weights = DEFAULT_WEIGHTS) -> Any:
+    """Weighted sum of the parts: floats for one credential, or arrays over many at once."""
     return (
         weights.semantic * parts["semantic"]
         + weights.lexical * parts["lexical"]
