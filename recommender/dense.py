@@ -18,15 +18,17 @@ LARGE = 5_000
 
 class DenseScores:
     def __init__(self, vectors: np.ndarray) -> None:
-        self.vectors = vectors
+        self.vectors: np.ndarray | None = vectors
         self._tensor: Any = None
         if len(vectors) >= LARGE and "torch" in sys.modules:
             import torch
 
             self._tensor = torch.from_numpy(vectors).to(torch.bfloat16)
+            self.vectors = None  # only the bfloat16 copy is read from here on
 
     def dot(self, query: np.ndarray) -> np.ndarray:
         if self._tensor is None:
+            assert self.vectors is not None
             return np.asarray(self.vectors @ query, dtype=np.float32)
         import torch
 

@@ -103,7 +103,8 @@ class Recommender:
         if vectors is None:
             vectors = self._vectors(credential_items(self.credentials), progress)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.dense = DenseScores(self.vectors)
+        self._retrieval_key: tuple[float, float] | None = None
+        self._retrieval_scores: DenseScores | None = None
         self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
         self.columns = CatalogColumns.of(self.credentials)
         self.providers = [c.provider for c in self.credentials]
@@ -151,6 +152,22 @@ class Recommender:
             else np.zeros((0, self.encoder.dim), np.float32)
         )
         return SkillSpace(phrases, phrase_vecs, occupations, name_vecs, owners, names)
+
+    def _retrieval(self) -> DenseScores:
+        """Stage-1 vectors: w.semantic * record vector + w.phrase * centroid of the record's skill phrases.
+
+        Linear in the query, so semantic fit and (a linear stand-in for) skill-phrase fit cost one pass over the
+        catalog instead of two plus a gather; stage 2 then scores the candidates with the exact top-2 phrase fit.
+        Rebuilt only when those two weights change (as during `credbot eval --tune`)."""
+        key = (self.weights.semantic, self.weights.phrase)
+        if self._retrieval_scores is None or self._retrieval_key != key:
+            centroids = np.asarray(self.incidence @ self.space.vectors, dtype=np.float32)
+            centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+            combined = key[0] * self.vectors + key[1] * centroids
+            del centroids
+            self._retrieval_scores = DenseScores(combined.astype(np.float32, copy=False))
+            self._retrieval_key = key
+        return self._retrieval_scores
 
     # -- skill helpers ---------------------------------------------------------------------------------------
     def _phrase_vectors(self, phrases: Sequence[str]) -> np.ndarray:
@@ -273,22 +290,20 @@ class Recommender:
 
         missing = list(targeting.missing_skills)
         missing_vecs = self._phrase_vectors(missing) if missing else None
+        semantic_query = qvec
         if missing_vecs is not None:
             centroid = missing_vecs.mean(axis=0)
             centroid /= np.linalg.norm(centroid) or 1.0
-            # the mix is linear, so one matrix-vector pass serves both terms (memory-bound at 100k records)
-            mixed = (w.goal_mix * qvec + (1 - w.goal_mix) * centroid).astype(np.float32)
-            sem_all = self.dense.dot(mixed)[allowed]
-        else:
-            sem_all = self.dense.dot(qvec)[allowed]
+            semantic_query = (w.goal_mix * qvec + (1 - w.goal_mix) * centroid).astype(np.float32)
+        # stage 1, over every allowed record: one matrix-vector pass (the cost that grows with the catalog) plus
+        # TF-IDF; stage 2, over the candidates only: the exact components, skill-phrase fit included
         lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
         lex_all = self.lexical.scores(lex_query)[allowed]
-        phrase_sims = self.space.vectors @ qvec
-        phrase_all = scoring.phrase_fit(phrase_sims, self.slots)[allowed]
-        hybrid = w.semantic * sem_all + w.lexical * lex_all + w.phrase * phrase_all
+        hybrid = self._retrieval().dot(semantic_query)[allowed] + w.lexical * lex_all
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
         cand = allowed[top]
+        phrase_sims = self.space.vectors @ qvec
 
         if missing_vecs is not None:
             same = np.zeros((len(self.space.phrases), len(missing)), dtype=np.float32)
@@ -303,9 +318,9 @@ class Recommender:
         cols = self.columns
         # every component over all candidates at once; the per-pick dict is built only for the top k
         parts: dict[str, np.ndarray] = {
-            "semantic": sem_all[top].astype(np.float64),
+            "semantic": (self.vectors[cand] @ semantic_query).astype(np.float64),
             "lexical": lex_all[top].astype(np.float64),
-            "phrase": phrase_all[top].astype(np.float64),
+            "phrase": scoring.phrase_fit(phrase_sims, self.slots[:, cand]).astype(np.float64),
             "coverage": scoring.coverages(covers.sum(axis=1), len(missing)),
             "focus": scoring.coverages(covers[:, focus_cols].sum(axis=1), int(focus_cols.sum())),
             "time": scoring.time_fits(cols.hours[cand], available, w.time_steepness),
@@ -349,7 +364,7 @@ class Recommender:
                     fits_time=scoring.fits_time(c.hours, available),
                 )
             )
-        best_sem = float(sem_all.max())
+        best_sem = float(parts["semantic"].max())
         weak = best_sem < WEAK_MATCH and not any(p.covered for p in picks)
         note = ""
         if weak:

@@ -339,3 +339,27 @@ def test_teaches_names_the_skills_closest_to_the_goal_first() -> None:
         teaches=["made up skill"],
     )  # fmt: skip
     assert not_its_own[0] == "teaches " + ", ".join(skills[:4])
+
+
+def test_pick_parts_are_the_exact_components_of_that_record(engine: Recommender) -> None:
+    from recommender.scoring import phrase_fit
+
+    result = engine.recommend(ANALYST, today=TODAY, top_k=5)
+    q = engine.encoder.encode_queries([ANALYST.goal])[0]
+    everyone = phrase_fit(engine.space.vectors @ q, engine.slots)
+    for pick in result.picks:
+        i = engine.by_id[pick.credential.id]
+        assert pick.parts["phrase"] == pytest.approx(float(everyone[i]), abs=1e-6)
+        assert -1.0 <= pick.parts["semantic"] <= 1.0
+
+
+def test_stage_one_follows_weight_changes() -> None:
+    from dataclasses import replace as swap
+
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    first = engine._retrieval()
+    assert engine._retrieval() is first  # same weights: reused, not rebuilt per request
+    engine.weights = swap(engine.weights, phrase=engine.weights.phrase + 1.0)
+    assert engine._retrieval() is not first
+    engine.weights = swap(engine.weights, lexical=0.0)  # not part of stage 1's matrix
+    assert engine._retrieval() is engine._retrieval()
