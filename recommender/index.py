@@ -43,7 +43,7 @@ class EmbeddingCache:
         *,
         progress: bool = False,
         description: str = "Indexing",
-        batch_size: int = 64,
+        batch_size: int = 16,
         on_report: Callable[[IndexReport], None] | None = None,
     ) -> np.ndarray:
         """items = (key, content_hash, text) -> matrix aligned with items."""

@@ -43,7 +43,7 @@ class FakeEncoder:
         self.query_calls += 1
         return self._encode(texts)
 
-    def encode_documents(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    def encode_documents(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
         self.document_calls += 1
         self.documents_encoded += len(texts)
         return self._encode(texts)

@@ -107,3 +107,16 @@ def test_batch_recommend_keeps_going_past_bad_lines(runner: CliRunner, tmp_path:
                 pick
             )
     assert all(p["cost"] == 0 for p in lines[0]["results"])
+
+
+def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["eval", "--no-write", "--tune"])
+    assert result.exit_code == 0, result.output
+    assert "Weights found: " in result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("| ") and "split" not in line]
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+    assert {(c[0], c[1]) for c in cells} == {
+        (split, system) for split in ("heldout", "tune", "all") for system in ("credbot", "tf-idf", "embeddings-only")
+    }
+    for c in cells:
+        assert all(0.0 <= float(v) <= 1.0 for v in c[3:])
