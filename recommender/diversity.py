@@ -29,10 +29,11 @@ def mmr(
     per_provider: dict[str, int] = {}
     max_sim = np.full(n, -1.0, dtype=np.float32)
     available = np.ones(n, dtype=bool)
+    capped = np.zeros(n, dtype=bool)
+    provider_of = np.asarray(providers, dtype=object)
     while len(chosen) < min(k, n):
         value = lam * rel - (1 - lam) * np.where(max_sim < 0, 0.0, max_sim)
         value = np.where(available, value, -np.inf)
-        capped = np.array([per_provider.get(providers[i], 0) >= provider_cap for i in range(n)])
         preferred = np.where(capped, -np.inf, value)
         pick = int(np.argmax(preferred)) if np.isfinite(preferred).any() else int(np.argmax(value))
         if not np.isfinite(value[pick]):
@@ -40,5 +41,7 @@ def mmr(
         chosen.append(pick)
         available[pick] = False
         per_provider[providers[pick]] = per_provider.get(providers[pick], 0) + 1
+        if per_provider[providers[pick]] >= provider_cap:
+            capped |= provider_of == providers[pick]
         max_sim = np.maximum(max_sim, vectors @ vectors[pick])
     return chosen

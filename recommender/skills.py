@@ -114,20 +114,25 @@ class SkillSpace:
         self.name_owner = np.asarray(name_owner, dtype=np.int32)
         self.names = list(names)
         self._normalized_names = [normalize_skill(n) for n in self.names]
+        self._name_index: dict[str, int] = {}
+        for i, n in enumerate(self._normalized_names):
+            if n and not (" " not in n and n in GENERIC_NAMES):
+                self._name_index.setdefault(n, i)
+        self._longest_name = max((len(n.split()) for n in self._name_index), default=0)
         self._role_cache: dict[str, OccupationMatch | None] = {}
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
         self._char_matrix = self._char.fit_transform(self._normalized_names) if self.names else None
 
     def _exact_name(self, text: str) -> int | None:
-        """An occupation named verbatim; generic one-word names ("lead", "manager") do not count."""
-        low = f" {normalize_skill(text)} "
-        best: tuple[int, int] | None = None
-        for i, n in enumerate(self._normalized_names):
-            if not n or (" " not in n and n in GENERIC_NAMES):
-                continue
-            if f" {n} " in low and (best is None or len(n) > best[1]):
-                best = (i, len(n))
-        return best[0] if best else None
+        """An occupation named verbatim (the longest such name); generic one-word names ("lead") do not count."""
+        tokens = normalize_skill(text).split()
+        found = [
+            gram
+            for n in range(1, min(self._longest_name, len(tokens)) + 1)
+            for i in range(len(tokens) - n + 1)
+            if (gram := " ".join(tokens[i : i + n])) in self._name_index
+        ]
+        return self._name_index[max(found, key=len)] if found else None
 
     def match_role(self, text: str) -> OccupationMatch | None:
         """A current role, matched without the model: an exact name, else character n-gram similarity."""
