@@ -36,7 +36,11 @@ from recommender.skills import (
     words_match,
 )
 
-WEAK_MATCH = 0.30  # below this best semantic similarity, say honestly that nothing fits well
+# Say honestly that nothing fits when no pick teaches a missing skill and even the closest pick's goal closeness
+# (mean of whole-record cosine and skill-phrase fit) is below this. Set on the tune half of eval/profiles.jsonl
+# (lowest in-catalog goal 0.295) against 17 goals the catalog does not serve (pilot, midwife, sommelier...: 13 of
+# them fall below 0.27); the held-out half's lowest is 0.279, so no real goal there is told "nothing fits".
+WEAK_MATCH = 0.27
 
 
 @dataclass(frozen=True)
@@ -364,8 +368,8 @@ class Recommender:
                     fits_time=scoring.fits_time(c.hours, available),
                 )
             )
-        best_sem = float(parts["semantic"].max())
-        weak = best_sem < WEAK_MATCH and not any(p.covered for p in picks)
+        closeness = float(((parts["semantic"] + parts["phrase"]) / 2).max())
+        weak = closeness < WEAK_MATCH and not any(p.covered for p in picks)
         note = ""
         if weak:
             about = profile.goal or profile.role or "that"
