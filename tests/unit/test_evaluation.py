@@ -59,7 +59,7 @@ def test_labelled_set_is_large_split_and_justified() -> None:
     items = load_labelled(today=TODAY)
     assert len(items) >= 40
     splits = {i.split for i in items}
-    assert splits == {"tune", "heldout"}
+    assert splits == {"tune", "heldout", "fresh"}
     assert min(sum(1 for i in items if i.split == s) for s in splits) >= 20
     assert len({i.id for i in items}) == len(items)
     for item in items:
