@@ -116,7 +116,9 @@ def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: Cl
     rows = [line for line in result.output.splitlines() if line.startswith("| ") and "split" not in line]
     cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
     assert {(c[0], c[1]) for c in cells} == {
-        (split, system) for split in ("heldout", "tune", "all") for system in ("credbot", "tf-idf", "embeddings-only")
+        (split, system)
+        for split in ("untuned", "heldout", "fresh", "tune", "all")
+        for system in ("credbot", "tf-idf", "embeddings-only")
     }
     for c in cells:
         assert all(0.0 <= float(v) <= 1.0 for v in c[3:])
