@@ -204,6 +204,7 @@ class Recommender:
         if profile.role:
             role_match = self.space.match_role(profile.role)
         targets: list[str] = [normalize_skill(s) for s in profile.target_skills]
+        guessed: list[str] = []
         if profile.goal:
             targets += self.space.phrases_in_text(profile.goal)
         target_occ = goal_match if goal_match and goal_match.confident else None
@@ -213,7 +214,8 @@ class Recommender:
             targets += [normalize_skill(s) for s in target_occ.occupation.skills]
         elif profile.goal:
             assert goal_vector is not None
-            targets += self.space.nearest_phrases(goal_vector, 6, GOAL_SKILL_FLOOR)
+            guessed = [g for g in self.space.nearest_phrases(goal_vector, 6, GOAL_SKILL_FLOOR) if g not in targets]
+            targets += guessed
         targets = list(dict.fromkeys(t for t in targets if t))
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
         if (
@@ -243,7 +245,7 @@ class Recommender:
                 missing.append(t)
         else:
             missing = list(targets)
-        return Targeting(goal_match, role_match, tuple(targets), tuple(missing), tuple(known))
+        return Targeting(goal_match, role_match, tuple(targets), tuple(missing), tuple(known), tuple(guessed))
 
     def _closest_skills(self, credential: Credential, phrase_sims: np.ndarray) -> list[str]:
         """The record's own skills, the ones nearest the goal first, so "teaches ..." names what matters."""
@@ -369,7 +371,10 @@ class Recommender:
                 )
             )
         closeness = float(((parts["semantic"] + parts["phrase"]) / 2).max())
-        weak = closeness < WEAK_MATCH and not any(p.covered for p in picks)
+        # teaching a skill that was only guessed from the goal's wording ("grant writing" -> "writing to learn")
+        # is no evidence of a real match; teaching one the person or their target occupation needs is
+        trusted = set(targeting.missing_skills) - set(targeting.guessed_skills)
+        weak = closeness < WEAK_MATCH and not any(set(p.covered) & trusted for p in picks)
         note = ""
         if weak:
             about = profile.goal or profile.role or "that"

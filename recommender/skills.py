@@ -92,6 +92,7 @@ class Targeting:
     target_skills: tuple[str, ...]
     missing_skills: tuple[str, ...]
     known_skills: tuple[str, ...]
+    guessed_skills: tuple[str, ...] = ()  # targets only guessed as the nearest phrases to a free-form goal
 
 
 class SkillSpace:
