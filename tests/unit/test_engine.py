@@ -363,3 +363,15 @@ def test_stage_one_follows_weight_changes() -> None:
     assert engine._retrieval() is not first
     engine.weights = swap(engine.weights, lexical=0.0)  # not part of stage 1's matrix
     assert engine._retrieval() is engine._retrieval()
+
+
+def test_skills_guessed_from_a_free_form_goal_are_marked_as_guesses(engine: Recommender) -> None:
+    free_form = engine.recommend(Profile(goal="charts and dashboards"), today=TODAY).targeting
+    assert free_form.goal_occupation is None or not free_form.goal_occupation.confident
+    assert "dashboards" in free_form.target_skills  # named verbatim: not a guess
+    assert "dashboards" not in free_form.guessed_skills
+    assert free_form.guessed_skills == ("gantt charts",)  # only near in wording
+    assert set(free_form.guessed_skills) <= set(free_form.target_skills)
+    named = engine.recommend(ANALYST, today=TODAY).targeting  # "data analyst" names an occupation
+    assert named.guessed_skills == ()
+    assert named.missing_skills
