@@ -374,7 +374,8 @@ here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision - tfidf
 - The held-out half was looked at, before pooling, while making two changes that are not weights (ignoring
   one-word occupation names such as "lead" when reading a goal; leaving the provider name out of the text the model
   embeds), and one held-out profile was read in full while diagnosing the skill-phrase score. Both changes also
-  improved the tune half; the skill-phrase score was chosen and weighted on the tune half only.
+  improved the tune half; the skill-phrase score was chosen and weighted on the tune half only. `credbot eval`
+  prints every split, so held-out figures were seen as work went on; no weight or rule was chosen by them.
 - Profiles are few: one pick is 0.2 / (number of profiles) of P@5, so on ~30 profiles differences under about 0.05
   are noise; the untuned row (heldout + fresh) is the steadiest figure.
 - Judgements are one team's reading of the records; the records' own descriptions may be out of date.
