@@ -132,9 +132,8 @@ def _print_human(recs: Any, profile: Any) -> None:
             f"similarity {o.similarity:.2f} ({sure})"
         )
     if t.missing_skills:
-        click.echo(
-            "Skills to gain: " + ", ".join(t.missing_skills[:12]) + ("..." if len(t.missing_skills) > 12 else "")
-        )
+        label = "Skills that sound close to your goal" if t.gap_is_guessed else "Skills to gain"
+        click.echo(f"{label}: " + ", ".join(t.missing_skills[:12]) + ("..." if len(t.missing_skills) > 12 else ""))
     if recs.note:
         click.echo("\n" + recs.note)
     if not recs.picks:

@@ -94,7 +94,8 @@ def results_intro(recs: Recommendations) -> str:
     if t.missing_skills:
         shown = ", ".join(t.missing_skills[:6])
         more = f" and {len(t.missing_skills) - 6} more" if len(t.missing_skills) > 6 else ""
-        parts.append(f"Skills to gain: {e(shown)}{more}.")
+        label = "Skills that sound close to your goal" if t.gap_is_guessed else "Skills to gain"
+        parts.append(f"{label}: {e(shown)}{more}.")
     if recs.note:
         parts.append(e(recs.note))
     if not recs.picks:

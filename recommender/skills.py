@@ -94,6 +94,11 @@ class Targeting:
     known_skills: tuple[str, ...]
     guessed_skills: tuple[str, ...] = ()  # targets only guessed as the nearest phrases to a free-form goal
 
+    @property
+    def gap_is_guessed(self) -> bool:
+        """Every missing skill is a guess from the goal's wording, so say "sounds close to", not "to gain"."""
+        return bool(self.missing_skills) and set(self.missing_skills) <= set(self.guessed_skills)
+
 
 class SkillSpace:
     """Skill phrase vocabulary with vectors, and occupation name vectors, for fuzzy matching."""

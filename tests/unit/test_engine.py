@@ -375,3 +375,16 @@ def test_skills_guessed_from_a_free_form_goal_are_marked_as_guesses(engine: Reco
     named = engine.recommend(ANALYST, today=TODAY).targeting  # "data analyst" names an occupation
     assert named.guessed_skills == ()
     assert named.missing_skills
+
+
+def test_a_gap_made_only_of_guesses_is_labelled_as_such(engine: Recommender) -> None:
+    from bot.render import results_intro
+
+    guessed = engine.recommend(Profile(goal="nice charts"), today=TODAY)  # "gantt charts" only sounds close
+    assert guessed.targeting.gap_is_guessed
+    assert "Skills that sound close to your goal: gantt charts" in results_intro(guessed)
+    named = engine.recommend(ANALYST, today=TODAY)
+    assert named.targeting.missing_skills and not named.targeting.gap_is_guessed
+    assert "Skills to gain:" in results_intro(named)
+    mixed = engine.recommend(Profile(goal="charts and dashboards"), today=TODAY).targeting
+    assert not mixed.gap_is_guessed  # "dashboards" was named outright
