@@ -366,6 +366,7 @@ class Recommender:
                         budget=profile.budget,
                         budget_currency=profile.currency,
                         teaches=self._closest_skills(c, phrase_sims),
+                        guessed=targeting.gap_is_guessed,
                     ),
                     fits_time=scoring.fits_time(c.hours, available),
                 )

@@ -33,8 +33,8 @@ def fmt_money(amount: float, currency: str) -> str:
     return f"{sign}{value}" if sign else f"{value} {currency}"
 
 
-def skills_reason(covered: Sequence[str], missing_count: int, teaches: Sequence[str]) -> str:
-    if covered and missing_count:
+def skills_reason(covered: Sequence[str], missing_count: int, teaches: Sequence[str], guessed: bool = False) -> str:
+    if covered and missing_count and not guessed:
         listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
         return f"covers {len(covered)} of your {missing_count} missing skills: {listed}"
     return "teaches " + ", ".join(teaches[:4])
@@ -78,11 +78,13 @@ def reasons_for(
     budget: float | None,
     budget_currency: str = "USD",
     teaches: Sequence[str] | None = None,
+    guessed: bool = False,
 ) -> tuple[str, ...]:
-    """`teaches`: the record's own skills, closest to the goal first (defaults to the record's order)."""
+    """`teaches`: the record's own skills, closest to the goal first (defaults to the record's order).
+    `guessed`: the whole gap was guessed from the goal's wording, so no "covers N of your missing skills"."""
     listed = [s for s in (teaches or ()) if s in credential.skills] or list(credential.skills)
     return (
-        skills_reason(covered, missing_count, listed),
+        skills_reason(covered, missing_count, listed, guessed),
         time_reason(credential, hours_per_week, available),
         cost_reason(credential, budget, budget_currency),
         f"{FORMAT_WORDS[credential.format]}, {credential.level.value} level",

@@ -247,10 +247,10 @@ def check_duration(count: int, unit: str, weeks: float) -> None:
 
 
 def check_reasons(credential: Credential, covered: tuple[str, ...], missing: int, reasons: tuple[str, ...],
-                  profile: Profile) -> None:  # fmt: skip
+                  profile: Profile, guessed: bool = False) -> None:  # fmt: skip
     skills_text, time_text, cost_text, format_text = reasons
 
-    if covered:
+    if covered and not guessed:
         listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
         assert skills_text == f"covers {len(covered)} of your {missing} missing skills: {listed}"
     else:
@@ -309,7 +309,7 @@ def test_every_number_in_the_reasons_is_a_fact(items: list[dict[str, object]], p
     result = Recommender(catalog, FakeEncoder()).recommend(profile, today=TODAY, top_k=5)
     missing = len(result.targeting.missing_skills)
     for pick in result.picks:
-        check_reasons(pick.credential, pick.covered, missing, pick.reasons, profile)
+        check_reasons(pick.credential, pick.covered, missing, pick.reasons, profile, result.targeting.gap_is_guessed)
 
 
 def test_skill_slots_hold_each_credentials_phrases_column_wise(engine: Recommender) -> None:
@@ -383,6 +383,7 @@ def test_a_gap_made_only_of_guesses_is_labelled_as_such(engine: Recommender) -> 
     guessed = engine.recommend(Profile(goal="nice charts"), today=TODAY)  # "gantt charts" only sounds close
     assert guessed.targeting.gap_is_guessed
     assert "Skills that sound close to your goal: gantt charts" in results_intro(guessed)
+    assert all(p.reasons[0].startswith("teaches ") for p in guessed.picks)  # never "covers N of your missing"
     named = engine.recommend(ANALYST, today=TODAY)
     assert named.targeting.missing_skills and not named.targeting.gap_is_guessed
     assert "Skills to gain:" in results_intro(named)
