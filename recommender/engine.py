@@ -74,7 +74,7 @@ def credential_items(credentials: Sequence[Credential]) -> list[tuple[str, str, 
     return [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in credentials]
 
 
-def skill_slots(incidence: sparse.csr_matrix, width: int = 16) -> np.ndarray:
+def skill_slots(incidence: sparse.csr_matrix, width: int = 64) -> np.ndarray:
     """Skill-phrase indices as (width, credentials), -1 where a credential has no more (see scoring.phrase_fit).
 
     Slot-major so that each pass of phrase_fit reads one contiguous row."""
@@ -125,6 +125,9 @@ class Recommender:
             shape=(len(self.credentials), max(len(self.space.phrases), 1)),
         )
         self.slots = skill_slots(self.incidence)
+        # every record's skills fit in its slots (only a record with > 64 skills would not): coverage can then be
+        # read from the slots with plain numpy instead of slicing the sparse matrix per request
+        self._slots_complete = int(np.diff(self.incidence.indptr).max(initial=0)) <= self.slots.shape[0]
         self._same_cache: dict[str, frozenset[int]] = {}
 
     # -- indexing ----------------------------------------------------------------------------------------------
@@ -315,7 +318,11 @@ class Recommender:
             same = np.zeros((len(self.space.phrases), len(missing)), dtype=np.float32)
             for k, (m, v) in enumerate(zip(missing, missing_vecs, strict=True)):
                 same[list(self._same_as(m, v)), k] = 1.0
-            covers = np.asarray(self.incidence[cand] @ same) > 0  # candidates x missing skills
+            if self._slots_complete:  # candidates x missing skills
+                same_ext = np.vstack([same, np.zeros((1, len(missing)), dtype=np.float32)])  # slot -1 -> no skill
+                covers = same_ext[self.slots[:, cand]].max(axis=0) > 0
+            else:
+                covers = np.asarray(self.incidence[cand] @ same) > 0
         else:
             covers = np.zeros((len(cand), 0), dtype=bool)
         budget_usd = None if profile.budget is None else to_usd(profile.budget, profile.currency)

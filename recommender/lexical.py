@@ -45,6 +45,10 @@ class LexicalIndex:
         if self.size == 0:
             return np.zeros(0, dtype=np.float32)
         idx, weights = self.query_vector(query)
-        if len(idx) == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.columns[:, idx] @ weights, dtype=np.float32).ravel()
+        out = np.zeros(self.size, dtype=np.float32)
+        # a query has a handful of terms: adding their columns directly skips scipy's per-call indexing checks
+        indptr, rows, data = self.columns.indptr, self.columns.indices, self.columns.data
+        for term, weight in zip(idx.tolist(), weights.tolist(), strict=True):
+            start, end = indptr[term], indptr[term + 1]
+            out[rows[start:end]] += data[start:end] * np.float32(weight)
+        return out

@@ -389,3 +389,15 @@ def test_a_gap_made_only_of_guesses_is_labelled_as_such(engine: Recommender) -> 
     assert "Skills to gain:" in results_intro(named)
     mixed = engine.recommend(Profile(goal="charts and dashboards"), today=TODAY).targeting
     assert not mixed.gap_is_guessed  # "dashboards" was named outright
+
+
+def test_coverage_from_slots_matches_the_sparse_product() -> None:
+    fast = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    exact = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    exact._slots_complete = False  # as for a catalog with a record of more than 64 skills
+    assert fast._slots_complete
+    for profile in (ANALYST, Profile(goal="web development"), ANALYST.with_(skills=("sql",))):
+        a = fast.recommend(profile, today=TODAY, top_k=10)
+        b = exact.recommend(profile, today=TODAY, top_k=10)
+        assert [(p.credential.id, p.covered) for p in a.picks] == [(p.credential.id, p.covered) for p in b.picks]
+    assert any(p.covered for p in fast.recommend(ANALYST, today=TODAY).picks)  # the comparison saw real coverage
