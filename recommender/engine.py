@@ -74,6 +74,26 @@ def credential_items(credentials: Sequence[Credential]) -> list[tuple[str, str, 
     return [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in credentials]
 
 
+def is_weak_match(
+    semantic: np.ndarray, phrase: np.ndarray, covered: Sequence[Sequence[str]], targeting: Targeting
+) -> bool:
+    """Nothing really fits: even the closest candidate is far from the goal and no pick teaches a needed skill.
+
+    Teaching a skill only guessed from the goal's wording ("grant writing" -> "writing to learn") is no evidence
+    of a match; teaching one the person named, or their target occupation needs, is."""
+    closeness = float(((semantic + phrase) / 2).max()) if len(semantic) else 0.0
+    trusted = set(targeting.missing_skills) - set(targeting.guessed_skills)
+    return closeness < WEAK_MATCH and not any(set(c) & trusted for c in covered)
+
+
+def no_match_note(profile: Profile) -> str:
+    about = profile.goal or profile.role or "that"
+    return (
+        f"I have nothing that really teaches {about!r}. These are the nearest options in the catalog; "
+        "they may only touch on it."
+    )
+
+
 def skill_slots(incidence: sparse.csr_matrix, width: int = 64) -> np.ndarray:
     """Skill-phrase indices as (width, credentials), -1 where a credential has no more (see scoring.phrase_fit).
 
@@ -314,17 +334,7 @@ class Recommender:
         cand = allowed[top]
         phrase_sims = self.space.vectors @ qvec
 
-        if missing_vecs is not None:
-            same = np.zeros((len(self.space.phrases), len(missing)), dtype=np.float32)
-            for k, (m, v) in enumerate(zip(missing, missing_vecs, strict=True)):
-                same[list(self._same_as(m, v)), k] = 1.0
-            if self._slots_complete:  # candidates x missing skills
-                same_ext = np.vstack([same, np.zeros((1, len(missing)), dtype=np.float32)])  # slot -1 -> no skill
-                covers = same_ext[self.slots[:, cand]].max(axis=0) > 0
-            else:
-                covers = np.asarray(self.incidence[cand] @ same) > 0
-        else:
-            covers = np.zeros((len(cand), 0), dtype=bool)
+        covers = self._covers(cand, missing, missing_vecs)
         budget_usd = None if profile.budget is None else to_usd(profile.budget, profile.currency)
         asked = {normalize_skill(t) for t in profile.target_skills}
         focus_cols = np.array([m in asked for m in missing], dtype=bool)
@@ -378,16 +388,18 @@ class Recommender:
                     fits_time=scoring.fits_time(c.hours, available),
                 )
             )
-        closeness = float(((parts["semantic"] + parts["phrase"]) / 2).max())
-        # teaching a skill that was only guessed from the goal's wording ("grant writing" -> "writing to learn")
-        # is no evidence of a real match; teaching one the person or their target occupation needs is
-        trusted = set(targeting.missing_skills) - set(targeting.guessed_skills)
-        weak = closeness < WEAK_MATCH and not any(set(p.covered) & trusted for p in picks)
-        note = ""
-        if weak:
-            about = profile.goal or profile.role or "that"
-            note = (
-                f"I have nothing that really teaches {about!r}. These are the nearest options in the catalog; "
-                "they may only touch on it."
-            )
+        weak = is_weak_match(parts["semantic"], parts["phrase"], [p.covered for p in picks], targeting)
+        note = no_match_note(profile) if weak else ""
         return Recommendations(tuple(picks), targeting, weak, note, len(allowed), available, tuple(hidden))
+
+    def _covers(self, cand: np.ndarray, missing: Sequence[str], missing_vecs: np.ndarray | None) -> np.ndarray:
+        """Candidates x missing skills: does the record teach that skill (or one meaning the same)?"""
+        if missing_vecs is None:
+            return np.zeros((len(cand), 0), dtype=bool)
+        same = np.zeros((len(self.space.phrases), len(missing)), dtype=np.float32)
+        for k, (m, v) in enumerate(zip(missing, missing_vecs, strict=True)):
+            same[list(self._same_as(m, v)), k] = 1.0
+        if not self._slots_complete:
+            return np.asarray(self.incidence[cand] @ same) > 0
+        same_ext = np.vstack([same, np.zeros((1, len(missing)), dtype=np.float32)])  # slot -1 -> no skill
+        return np.asarray(same_ext[self.slots[:, cand]].max(axis=0) > 0)

@@ -401,3 +401,20 @@ def test_coverage_from_slots_matches_the_sparse_product() -> None:
         b = exact.recommend(profile, today=TODAY, top_k=10)
         assert [(p.credential.id, p.covered) for p in a.picks] == [(p.credential.id, p.covered) for p in b.picks]
     assert any(p.covered for p in fast.recommend(ANALYST, today=TODAY).picks)  # the comparison saw real coverage
+
+
+def test_weak_match_needs_both_low_closeness_and_no_trusted_skill() -> None:
+    import numpy as np
+
+    from recommender.engine import WEAK_MATCH, is_weak_match
+    from recommender.skills import Targeting
+
+    low = np.array([WEAK_MATCH - 0.05, WEAK_MATCH - 0.1])
+    high = np.array([WEAK_MATCH + 0.05, 0.0])
+    named = Targeting(None, None, ("sql",), ("sql",), (), ())
+    guessed = Targeting(None, None, ("writing to learn",), ("writing to learn",), (), ("writing to learn",))
+    assert is_weak_match(low, low, [(), ()], named)
+    assert not is_weak_match(high, high, [(), ()], named)  # one candidate is close enough
+    assert not is_weak_match(low, low, [("sql",), ()], named)  # a pick teaches a skill the person needs
+    assert is_weak_match(low, low, [("writing to learn",)], guessed)  # a guessed skill is no evidence
+    assert is_weak_match(np.array([]), np.array([]), [], named)
