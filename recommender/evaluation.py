@@ -366,8 +366,9 @@ here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision - tfidf
 3. The `fresh` profiles were written afterwards by people who had not read the catalog (as real users would not),
    across all of the catalog's fields; each was then judged, with its rule written before reading any record, over
    a pool of the top 15 of all three systems plus the top 10 of credbot and embeddings-only without the person's
-   limits (so core records a limit rules out are graded too). Their figures were computed once, after the ranker
-   was finished; nothing was changed after seeing them.
+   limits (so core records a limit rules out are graded too). Their figures were first computed after the ranker
+   was finished; what changed afterwards (speed work, wording of reasons, the no-match note) leaves every ranking
+   and so every figure here unchanged.
 
 ## Honesty notes
 
