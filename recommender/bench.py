@@ -100,18 +100,13 @@ def recommend_ms(rec: Recommender, encoder: SentenceTransformerEncoder, rounds: 
 
     Each round has fresh goal texts (no query-cache hits); one unmeasured round first warms the per-phrase memo
     tables, as a running bot's would be after its first few requests (the bare encode gets a warm-up too)."""
-    model = encoder.model()
     for p in PROFILES:
         rec.recommend(replace(p, goal=p.goal + " (warm-up)"), today=TODAY, top_k=5)
     out: list[float] = []
     bare: list[float] = []
     for r in range(rounds):
         for p in PROFILES:
-            start = time.perf_counter()
-            model.encode_query(
-                [f"{p.role} {p.goal} {r}"], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
-            bare.append(_ms(time.perf_counter() - start))
+            bare += bare_query_ms(encoder, [f"{p.role} {p.goal} {r}"])
             profile = replace(p, goal=f"{p.goal}" + (" " * r))  # distinct text each round: no cache hits
             encoder._cache.clear()
             start = time.perf_counter()

@@ -219,8 +219,12 @@ class Recommender:
                 self._same_cache[phrase] = hit
         return hit
 
-    def targeting(self, profile: Profile, goal_vector: np.ndarray | None) -> Targeting:
-        """Occupation(s) meant, target skills, and which of them the person still lacks."""
+    def targeting(
+        self, profile: Profile, goal_vector: np.ndarray | None, phrase_sims: np.ndarray | None = None
+    ) -> Targeting:
+        """Occupation(s) meant, target skills, and which of them the person still lacks.
+
+        `phrase_sims` (skill-phrase vectors @ goal_vector), when the caller already has them, saves one product."""
         goal_match = role_match = None
         if profile.goal and goal_vector is not None:
             goal_match = self.space.match_occupation(profile.goal, goal_vector)
@@ -237,7 +241,8 @@ class Recommender:
             targets += [normalize_skill(s) for s in target_occ.occupation.skills]
         elif profile.goal:
             assert goal_vector is not None
-            guessed = [g for g in self.space.nearest_phrases(goal_vector, 6, GOAL_SKILL_FLOOR) if g not in targets]
+            sims = phrase_sims if phrase_sims is not None else self.space.vectors @ goal_vector
+            guessed = [g for g in self.space.nearest_phrases(sims, 6, GOAL_SKILL_FLOOR) if g not in targets]
             targets += guessed
         targets = list(dict.fromkeys(t for t in targets if t))
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
@@ -305,7 +310,8 @@ class Recommender:
         # one model call per request: the goal (or, without one, the role and skills as a query)
         query = profile.goal or profile.query_text()
         qvec = self.encoder.encode_queries([query])[0]
-        targeting = self.targeting(profile, qvec if profile.goal else None)
+        phrase_sims = self.space.vectors @ qvec  # goal vs every skill phrase: targeting, phrase fit, reasons
+        targeting = self.targeting(profile, qvec if profile.goal else None, phrase_sims if profile.goal else None)
         available = profile.available_hours(today)
 
         mask = self.allowed(profile, today)
@@ -332,7 +338,6 @@ class Recommender:
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
         cand = allowed[top]
-        phrase_sims = self.space.vectors @ qvec
 
         covers = self._covers(cand, missing, missing_vecs)
         budget_usd = None if profile.budget is None else to_usd(profile.budget, profile.currency)

@@ -160,7 +160,8 @@ def score_system(
         ranked = rank(item.profile, today)
         seen.update(ranked)
         precisions.append(precision_at_k(ranked, item.relevant))
-        judged.append(sum(1 for r in ranked[:K] if r in item.judged) / K)
+        judged_ids = item.judged
+        judged.append(sum(1 for r in ranked[:K] if r in judged_ids) / K)
         ndcgs.append(ndcg_at_k(ranked, item.relevant))
         available = item.profile.available_hours(today)
         if available is not None:

@@ -71,6 +71,11 @@ def words_match(a: str, b: str) -> bool:
     return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
+def word_grams(tokens: Sequence[str], longest: int) -> list[str]:
+    """Every run of 1..longest consecutive words, shortest first ("data", "analyst", "data analyst")."""
+    return [" ".join(tokens[i : i + n]) for n in range(1, longest + 1) for i in range(len(tokens) - n + 1)]
+
+
 @dataclass(frozen=True, slots=True)
 class OccupationMatch:
     occupation: Occupation
@@ -131,13 +136,7 @@ class SkillSpace:
 
     def _exact_name(self, text: str) -> int | None:
         """An occupation named verbatim (the longest such name); generic one-word names ("lead") do not count."""
-        tokens = normalize_skill(text).split()
-        found = [
-            gram
-            for n in range(1, min(self._longest_name, len(tokens)) + 1)
-            for i in range(len(tokens) - n + 1)
-            if (gram := " ".join(tokens[i : i + n])) in self._name_index
-        ]
+        found = [g for g in word_grams(normalize_skill(text).split(), self._longest_name) if g in self._name_index]
         return self._name_index[max(found, key=len)] if found else None
 
     def match_role(self, text: str) -> OccupationMatch | None:
@@ -174,13 +173,13 @@ class SkillSpace:
     def phrases_in_text(self, text: str) -> list[str]:
         """Vocabulary skills named verbatim in free text ("something in Python", "learn SQL and Tableau")."""
         tokens = normalize_skill(text).split()
-        grams = {" ".join(tokens[i : i + n]) for n in range(1, 7) for i in range(len(tokens) - n + 1)}
+        grams = set(word_grams(tokens, 6))
         found = [g for g in grams if g in self.index and len(g) >= 2]
         # keep the longest phrases: "data visualization" rather than also "data"
         kept = [p for p in found if not any(p != q and len(q) > len(p) and words_match(p, q) for q in found)]
         return sorted(kept, key=lambda p: " ".join(tokens).find(p))
 
-    def nearest_phrases(self, vector: np.ndarray, k: int, floor: float) -> list[str]:
-        sims = self.vectors @ vector
+    def nearest_phrases(self, sims: np.ndarray, k: int, floor: float) -> list[str]:
+        """The k vocabulary phrases with the highest `sims` (phrase vectors @ a query vector) at or above floor."""
         order = np.argsort(-sims)[:k]
         return [self.phrases[i] for i in order if sims[i] >= floor]
