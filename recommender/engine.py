@@ -24,7 +24,7 @@ from recommender.filters import CatalogColumns, filter_mask
 from recommender.index import EmbeddingCache, IndexReport
 from recommender.lexical import LexicalIndex
 from recommender.money import to_usd
-from recommender.profile import Profile
+from recommender.profile import Profile, goal_topic
 from recommender.reasons import reasons_for
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
 from recommender.skills import (
@@ -308,7 +308,7 @@ class Recommender:
     ) -> Recommendations:
         w = self.weights
         # one model call per request: the goal (or, without one, the role and skills as a query)
-        query = profile.goal or profile.query_text()
+        query = goal_topic(profile.goal) if profile.goal else profile.query_text()
         qvec = self.encoder.encode_queries([query])[0]
         phrase_sims = self.space.vectors @ qvec  # goal vs every skill phrase: targeting, phrase fit, reasons
         targeting = self.targeting(profile, qvec if profile.goal else None, phrase_sims if profile.goal else None)
@@ -332,9 +332,15 @@ class Recommender:
             semantic_query = (w.goal_mix * qvec + (1 - w.goal_mix) * centroid).astype(np.float32)
         # stage 1, over every allowed record: one matrix-vector pass (the cost that grows with the catalog) plus
         # TF-IDF; stage 2, over the candidates only: the exact components, skill-phrase fit included
-        lex_query = " ".join([profile.goal or profile.role, *missing[:10]])
+        lex_query = " ".join([query if profile.goal else profile.role, *missing[:10]])
         lex_all = self.lexical.scores(lex_query)[allowed]
-        hybrid = self._retrieval().dot(semantic_query)[allowed] + w.lexical * lex_all
+        # the current role as keyword context ("inventory planner" for "stop running out of bestsellers"): words
+        # only, so no second model call; without a goal the role is already the query
+        if profile.goal and profile.role and w.role:
+            role_all = self.lexical.scores(profile.role)[allowed]
+        else:
+            role_all = np.zeros(len(allowed), dtype=np.float32)
+        hybrid = self._retrieval().dot(semantic_query)[allowed] + w.lexical * lex_all + w.role * role_all
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
         cand = allowed[top]
@@ -348,6 +354,7 @@ class Recommender:
         parts: dict[str, np.ndarray] = {
             "semantic": (self.vectors[cand] @ semantic_query).astype(np.float64),
             "lexical": lex_all[top].astype(np.float64),
+            "role": role_all[top].astype(np.float64),
             "phrase": scoring.phrase_fit(phrase_sims, self.slots[:, cand]).astype(np.float64),
             "coverage": scoring.coverages(covers.sum(axis=1), len(missing)),
             "focus": scoring.coverages(covers[:, focus_cols].sum(axis=1), int(focus_cols.sum())),

@@ -273,6 +273,7 @@ def tune(rec: Recommender, items: Sequence[LabelledProfile], today: date, rounds
     tuning = [i for i in items if i.split == "tune"]
     grid = {
         "lexical": [0.0, 0.2, 0.35, 0.5, 0.8],
+        "role": [0.0, 0.1, 0.2, 0.4],
         "phrase": [0.0, 0.75, 1.0, 1.5, 2.0],
         "coverage": [0.0, 0.2, 0.45, 0.7, 1.0],
         "time": [0.2, 0.45, 0.8, 1.0, 1.2],

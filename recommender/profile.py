@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from catalog.schema import Format, Level
+
+# "learn to ...", "I want to get better at ...": wanting to learn is true of every record, and the words pull a goal
+# toward courses about learning itself (Learning How to Learn, Mindshift) rather than toward its topic
+_INTENT = re.compile(
+    r"^\s*(?:i(?:\s+(?:want|would like|need)|'d like)\s+to\s+)?(?:learn(?:\s+how)?\s+to|learn|get better at)\s+", re.I
+)
+
+
+def goal_topic(goal: str) -> str:
+    """The goal without a leading "learn to": what the embedding and keyword search should look for."""
+    topic = _INTENT.sub("", goal, count=1).strip()
+    return topic or goal.strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Score components, each a pure function returning a number in [0, 1], and the one place their weights live.
 
-score = semantic * w.semantic + lexical * w.lexical + phrase * w.phrase + coverage * w.coverage
+score = semantic * w.semantic + lexical * w.lexical + role * w.role + phrase * w.phrase + coverage * w.coverage
         + time_fit * w.time + level_fit * w.level + cost_fit * w.cost + format_fit * w.format + focus * w.focus
         + feedback adjustment
 
@@ -29,6 +29,7 @@ from recommender.money import to_usd
 class Weights:
     semantic: float = 1.0  # cosine of profile query and credential text (all-MiniLM-L6-v2)
     lexical: float = 0.8  # TF-IDF cosine, keeps exact skill terms
+    role: float = 0.2  # TF-IDF cosine of the person's current role: context, never a target
     phrase: float = 2.0  # cosine of the goal and the credential's two closest skill phrases
     coverage: float = 0.45  # share of the person's missing target skills the credential teaches
     time: float = 1.0  # credential hours vs the hours the person has (smooth)
@@ -152,6 +153,7 @@ def combine(parts: Mapping[str, Any], weights: Weights = DEFAULT_WEIGHTS) -> Any
     return (
         weights.semantic * parts["semantic"]
         + weights.lexical * parts["lexical"]
+        + weights.role * parts.get("role", 0.0)
         + weights.phrase * parts.get("phrase", 0.0)
         + weights.coverage * parts["coverage"]
         + weights.time * parts["time"]

@@ -418,3 +418,35 @@ def test_weak_match_needs_both_low_closeness_and_no_trusted_skill() -> None:
     assert not is_weak_match(low, low, [("sql",), ()], named)  # a pick teaches a skill the person needs
     assert is_weak_match(low, low, [("writing to learn",)], guessed)  # a guessed skill is no evidence
     assert is_weak_match(np.array([]), np.array([]), [], named)
+
+
+@pytest.mark.parametrize(
+    ("goal", "topic"),
+    [
+        ("learn to plan and run projects properly", "plan and run projects properly"),
+        ("Learn how to write SQL", "write SQL"),
+        ("I want to learn Python", "Python"),
+        ("I'd like to get better at public speaking", "public speaking"),
+        ("learning analytics for schools", "learning analytics for schools"),  # a topic, not an intent
+        ("learn", "learn"),  # nothing else to search for
+    ],
+)
+def test_goal_topic_drops_only_a_leading_wish_to_learn(goal: str, topic: str) -> None:
+    from recommender.profile import goal_topic
+
+    assert goal_topic(goal) == topic
+
+
+def test_role_words_are_context_that_weights_can_switch_off() -> None:
+    from dataclasses import replace as swap
+
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    vague = Profile(role="tableau dashboards developer", goal="get promoted this year")
+    with_role = engine.recommend(vague, today=TODAY, top_k=10)
+    tableau = next(p for p in with_role.picks if p.credential.id == "a-tableau")
+    assert tableau.parts["role"] > 0
+    assert all(p.parts["role"] == 0 for p in with_role.picks if "tableau" not in p.credential.title.lower())
+    engine.weights = swap(engine.weights, role=0.0)
+    without = engine.recommend(vague, today=TODAY, top_k=10)
+    assert ids(with_role).index("a-tableau") <= ids(without).index("a-tableau")
+    assert next(p for p in without.picks if p.credential.id == "a-tableau").score < tableau.score
