@@ -203,6 +203,8 @@ def eval_command(write: bool, tune_weights: bool) -> None:
         click.echo("To keep them, set these defaults in recommender/scoring.py.")
     report = run_evaluation(rec, today=today)
     click.echo(report.table())
+    for goals, told, of in report.hedges:
+        click.echo(f'"nothing fits" said for {told} of {of} goals: {goals}')
     if write:
         out = Path("docs/EVALUATION.md")
         out.parent.mkdir(exist_ok=True)

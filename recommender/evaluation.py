@@ -69,6 +69,17 @@ def load_labelled(path: Path | None = None, today: date = date(2026, 12, 1)) -> 
     return out
 
 
+def load_out_of_catalog(path: Path | None = None) -> list[Profile]:
+    """Goals nothing in the catalog teaches (pilot, midwife...): the honest answer to them is "nothing fits"."""
+    path = path or eval_path().with_name("out_of_catalog.jsonl")
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            data = json.loads(line)
+            out.append(Profile(role=data.get("role", ""), goal=data["goal"]))
+    return out
+
+
 # --- metrics ---------------------------------------------------------------------------------------------------
 
 
@@ -197,6 +208,7 @@ class EvalReport:
     labelled: int
     ceilings: tuple[tuple[str, float], ...] = ()  # (split, best reachable P@5)
     judgements: int = 0  # graded + explicitly not-relevant (profile, credential) pairs
+    hedges: tuple[tuple[str, int, int], ...] = ()  # (goals, told "nothing fits", how many goals)
 
     def ceiling(self, split: str) -> float:
         return dict(self.ceilings).get(split, 1.0)
@@ -239,7 +251,12 @@ SPLITS: dict[str, frozenset[str]] = {
 
 
 def run_evaluation(
-    rec: Recommender, *, today: date, items: Sequence[LabelledProfile] | None = None, weights: Weights | None = None
+    rec: Recommender,
+    *,
+    today: date,
+    items: Sequence[LabelledProfile] | None = None,
+    weights: Weights | None = None,
+    outside: Sequence[Profile] | None = None,
 ) -> EvalReport:
     items = list(items) if items is not None else load_labelled(today=today)
     if weights is not None:
@@ -259,7 +276,25 @@ def run_evaluation(
         for name, rank in systems:
             scores.append(score_system(name, rank, rec, chosen, split, today))
     judgements = sum(len(i.judged) for i in items)
-    return EvalReport(tuple(scores), rec.weights, len(rec.credentials), len(items), tuple(ceilings), judgements)
+    hedges = hedge_counts(rec, items, load_out_of_catalog() if outside is None else outside, today)
+    return EvalReport(tuple(scores), rec.weights, len(rec.credentials), len(items), tuple(ceilings), judgements, hedges)
+
+
+def hedge_counts(
+    rec: Recommender, items: Sequence[LabelledProfile], outside: Sequence[Profile], today: date
+) -> tuple[tuple[str, int, int], ...]:
+    """How often the "nothing really fits" answer is given: wanted for goals outside the catalog, wrong for the
+    labelled ones (each has judged-relevant records)."""
+
+    def weak(profile: Profile) -> bool:
+        return rec.recommend(profile, today=today, top_k=K).weak
+
+    rows = [("outside the catalog (should be told)", sum(map(weak, outside)), len(outside))]
+    for split in ("tune", "heldout", "fresh"):
+        chosen = [i.profile for i in items if i.split == split]
+        if chosen:
+            rows.append((f"{split} (should not be told)", sum(map(weak, chosen)), len(chosen)))
+    return tuple(rows)
 
 
 TIME_FIT_TARGET = 0.8
@@ -330,6 +365,8 @@ def render_markdown(report: EvalReport) -> str:
     heldout, heldout_tfidf, heldout_emb = (report.get(s, "heldout") for s in ("credbot", "tf-idf", "embeddings-only"))
     w = report.weights
     ceiling = report.ceiling("untuned")
+    hedge_table = markdown_table(["goals", 'told "nothing fits"', "of"], [list(row) for row in report.hedges])
+    outside_n = report.hedges[0][2] if report.hedges else 0
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "not met"
@@ -357,6 +394,15 @@ here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision - tfidf
 — {verdict(held.time_fit >= 0.8)}. The held-out half alone: credbot {heldout.precision:.3f} vs TF-IDF
 {heldout_tfidf.precision:.3f} ({heldout.precision - heldout_tfidf.precision:+.3f}) vs embeddings-only
 {heldout_emb.precision:.3f}, reachable maximum {report.ceiling("heldout"):.2f}.
+
+## "Nothing really fits"
+
+When no record comes close to a goal, credbot says so and shows the nearest options instead of presenting them as
+good picks (`recommender.engine.is_weak_match`). How often it says so, on the labelled goals (which all have
+relevant records) and on {outside_n} goals nothing in the catalog teaches (`eval/out_of_catalog.jsonl`: pilot,
+midwife, sommelier...):
+
+{hedge_table}
 
 ## How the judgements were made
 

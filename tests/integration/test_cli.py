@@ -122,3 +122,10 @@ def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: Cl
     }
     for c in cells:
         assert all(0.0 <= float(v) <= 1.0 for v in c[3:])
+    hedges = [line for line in result.output.splitlines() if line.startswith('"nothing fits" said for ')]
+    assert [line.split(": ", 1)[1].split(" (")[0] for line in hedges] == [
+        "outside the catalog",
+        "tune",
+        "heldout",
+        "fresh",
+    ]

@@ -12,7 +12,9 @@ from catalog.repository import load_bundled
 from recommender.engine import Recommender
 from recommender.evaluation import (
     LabelledProfile,
+    hedge_counts,
     load_labelled,
+    load_out_of_catalog,
     ndcg_at_k,
     precision_at_k,
     precision_ceiling,
@@ -107,3 +109,22 @@ def test_precision_ceiling_counts_only_what_passes_the_hard_filters() -> None:
     assert precision_ceiling(engine, [item], TODAY) == pytest.approx(1 / 5)
     unconstrained = replace(item, profile=Profile(goal="x"))
     assert precision_ceiling(engine, [unconstrained], TODAY) == pytest.approx(min(5, 1 + len(paid)) / 5)
+
+
+def test_hedge_counts_cover_outside_goals_and_every_split() -> None:
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    items = [
+        _item("t", "tune", "sql for data analysis", {"a-sql": 2}),
+        _item("h", "heldout", "tableau dashboards", {"a-tableau": 2}),
+    ]
+    outside = [Profile(goal="zzz qqq"), Profile(goal="sql for data analysis")]
+    rows = hedge_counts(engine, items, outside, TODAY)
+    assert [r[0].split(" (")[0] for r in rows] == ["outside the catalog", "tune", "heldout"]  # no fresh items
+    assert rows[0][1:] == (1, 2)  # gibberish is told nothing fits; a catalog topic is not
+    assert rows[1][1:] == (0, 1) and rows[2][1:] == (0, 1)
+
+
+def test_out_of_catalog_goals_load_as_profiles() -> None:
+    goals = load_out_of_catalog()
+    assert len(goals) >= 15
+    assert all(isinstance(g, Profile) and g.goal for g in goals)
