@@ -181,6 +181,13 @@ class SkillSpace:
         return sorted(kept, key=lambda p: " ".join(tokens).find(p))
 
     def nearest_phrases(self, sims: np.ndarray, k: int, floor: float) -> list[str]:
-        """The k vocabulary phrases with the highest `sims` (phrase vectors @ a query vector) at or above floor."""
-        order = np.argsort(-sims)[:k]
-        return [self.phrases[i] for i in order if sims[i] >= floor]
+        """The k vocabulary phrases with the highest `sims` (phrase vectors @ a query vector) at or above floor,
+        one per skill: "grant budgets" after "grant budget" would count one gap twice."""
+        kept: list[int] = []
+        for i in np.argsort(-sims)[: k * 4]:
+            if sims[i] < floor or len(kept) == k:
+                break
+            if kept and float((self.vectors[kept] @ self.vectors[i]).max()) >= SKILL_SAME:
+                continue
+            kept.append(int(i))
+        return [self.phrases[i] for i in kept]

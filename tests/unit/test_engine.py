@@ -450,3 +450,23 @@ def test_role_words_are_context_that_weights_can_switch_off() -> None:
     without = engine.recommend(vague, today=TODAY, top_k=10)
     assert ids(with_role).index("a-tableau") <= ids(without).index("a-tableau")
     assert next(p for p in without.picks if p.credential.id == "a-tableau").score < tableau.score
+
+
+def test_guessed_skills_name_each_skill_once() -> None:
+    import numpy as np
+
+    from recommender.skills import SkillSpace
+
+    def unit(*xs: float) -> list[float]:
+        v = np.array(xs, dtype=np.float32)
+        return list(v / np.linalg.norm(v))
+
+    phrases = ["grant budget", "grant budgets", "grant writing", "knitting"]
+    vectors = np.array(
+        [unit(1, 0.05, 0), unit(1, 0.06, 0), unit(0.6, 0.8, 0), unit(0, 0, 1)], dtype=np.float32
+    )  # the two budget phrases are the same skill
+    space = SkillSpace(phrases, vectors, [], np.zeros((0, 3), np.float32), [], [])
+    sims = vectors @ np.array(unit(1, 0.3, 0), dtype=np.float32)
+    two = space.nearest_phrases(sims, 2, 0.5)
+    assert two == ["grant budgets", "grant writing"]  # the closer budget phrase, then the next distinct skill
+    assert space.nearest_phrases(sims, 3, 0.5) == two  # knitting is below the floor
