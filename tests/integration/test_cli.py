@@ -117,7 +117,7 @@ def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: Cl
     cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
     assert {(c[0], c[1]) for c in cells} == {
         (split, system)
-        for split in ("untuned", "heldout", "fresh", "tune", "all")
+        for split in ("untuned", "heldout", "fresh", "fresh2", "tune", "all")
         for system in ("credbot", "tf-idf", "embeddings-only")
     }
     for c in cells:
@@ -128,4 +128,5 @@ def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: Cl
         "tune",
         "heldout",
         "fresh",
+        "fresh2",
     ]

@@ -61,7 +61,7 @@ def test_labelled_set_is_large_split_and_justified() -> None:
     items = load_labelled(today=TODAY)
     assert len(items) >= 40
     splits = {i.split for i in items}
-    assert splits == {"tune", "heldout", "fresh"}
+    assert splits == {"tune", "heldout", "fresh", "fresh2"}
     assert min(sum(1 for i in items if i.split == s) for s in splits) >= 20
     assert len({i.id for i in items}) == len(items)
     for item in items:
@@ -116,11 +116,12 @@ def test_hedge_counts_cover_outside_goals_and_every_split() -> None:
     items = [
         _item("t", "tune", "sql for data analysis", {"a-sql": 2}),
         _item("h", "heldout", "tableau dashboards", {"a-tableau": 2}),
+        _item("u", "heldout", "qqq zzz", {}),  # nothing judged relevant: counted with the goals outside the catalog
     ]
     outside = [Profile(goal="zzz qqq"), Profile(goal="sql for data analysis")]
     rows = hedge_counts(engine, items, outside, TODAY)
     assert [r[0].split(" (")[0] for r in rows] == ["outside the catalog", "tune", "heldout"]  # no fresh items
-    assert rows[0][1:] == (1, 2)  # gibberish is told nothing fits; a catalog topic is not
+    assert rows[0][1:] == (2, 3)  # gibberish is told nothing fits; a catalog topic is not
     assert rows[1][1:] == (0, 1) and rows[2][1:] == (0, 1)
 
 
