@@ -441,6 +441,9 @@ midwife, sommelier..., plus labelled profiles for which no record was judged rel
    choices are made on more than 30 goals. On the 70, putting the current role into the embedded query lowered
    P@5 (0.763 -> 0.754-0.760 at mixes 0.3-0.7; one combined goal-and-role text 0.720), and a new weight search
    gained 0.006 P@5 / 0.007 nDCG@5 at the cost of 3 points of time-fit: noise, so the weights were kept.
+   Reading a goal that names no occupation or known skill as upskilling in the current role ("pass the CCNA this
+   year" for a network technician) helped one of the 70 and hurt another ("get on top of my to-do list" for a
+   project coordinator): not kept.
 
 ## Honesty notes
 
