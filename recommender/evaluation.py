@@ -397,7 +397,7 @@ Untuned (held-out + fresh + fresh2): credbot precision@5 {held.precision:.3f} vs
 
 Against the targets (untuned): precision@5 >= 0.90 — {verdict(held.precision >= 0.9)} (the reachable maximum
 here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision - tfidf.precision >= 0.1)}; time-fit >= 80%
-— {verdict(held.time_fit >= 0.8)}. The held-out half alone: credbot {heldout.precision:.3f} vs TF-IDF
+— {verdict(held.time_fit >= 0.8)}. The `heldout` split alone: credbot {heldout.precision:.3f} vs TF-IDF
 {heldout_tfidf.precision:.3f} ({heldout.precision - heldout_tfidf.precision:+.3f}) vs embeddings-only
 {heldout_emb.precision:.3f}, reachable maximum {report.ceiling("heldout"):.2f}.
 
