@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -125,6 +126,14 @@ def import_pulls_torch() -> bool:
     return result.stdout.strip() == "True"
 
 
+def _echo_row(echo: Callable[[str], None], row: tuple[Any, ...]) -> None:
+    _, n, median, p95_ms, unit_median, _unit_p95 = row
+    echo(
+        f"recommend @ {n}: median {median:.1f} ms, p95 {p95_ms:.1f} ms (encode median {unit_median:.1f} ms: "
+        f"{median / unit_median:.2f}x / {p95_ms / unit_median:.2f}x)"
+    )
+
+
 def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> str:
     encoder = SentenceTransformerEncoder()
     t0 = time.perf_counter()
@@ -167,7 +176,7 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         rows = []
         small, unit = recommend_ms(rec, encoder, rounds)
         rows.append(("bundled", len(credentials), *_median_p95(small), *_median_p95(unit)))
-        echo(f"recommend @ {len(credentials)}: median {rows[-1][2]:.1f} ms (encode {rows[-1][4]:.1f} ms)")
+        _echo_row(echo, rows[-1])
         rss_10k = 0.0
         for n in (10_000,) if quick else (10_000, 100_000):
             syn, vecs = synthetic(credentials, rec.vectors, n)
@@ -176,7 +185,7 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
             build_s = time.perf_counter() - t0
             samples, unit = recommend_ms(big, encoder, rounds)
             rows.append((f"synthetic ({build_s:.0f} s to build)", n, *_median_p95(samples), *_median_p95(unit)))
-            echo(f"recommend @ {n}: median {rows[-1][2]:.1f} ms (encode {rows[-1][4]:.1f} ms)")
+            _echo_row(echo, rows[-1])
             if n == 10_000:
                 rss_10k = rss_mb()
             del big, syn, vecs
