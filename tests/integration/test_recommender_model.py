@@ -52,6 +52,17 @@ def test_workplace_skills_by_paraphrase(rec: Recommender) -> None:
     teaches(rec, Profile(role="middle school teacher", goal="teach writing to my students"), "writing")
 
 
+def test_topics_added_for_the_gaps_fresh_users_found_are_reachable(rec: Recommender) -> None:
+    teaches(rec, Profile(role="program coordinator at a nonprofit", goal="learn grant writing for our funding"),
+            "grant", at_least=2)  # fmt: skip
+    teaches(rec, Profile(role="facilities manager", goal="count the carbon emissions of our buildings"), "carbon",
+            "ghg", "greenhouse", at_least=2)  # fmt: skip
+    teaches(rec, Profile(role="manual QA tester", goal="test automation with Selenium or Playwright"), "selenium",
+            "playwright", "test automation", at_least=2)  # fmt: skip
+    teaches(rec, Profile(role="middle school science teacher", goal="inquiry-based science lessons"), "inquiry",
+            at_least=2)  # fmt: skip
+
+
 def test_constraints_hold_and_time_fits_for_a_time_limited_person(rec: Recommender) -> None:
     profile = Profile(role="marketing assistant", goal="digital marketing", hours_per_week=3, weeks=4, budget=0)
     recs = rec.recommend(profile, today=TODAY)
