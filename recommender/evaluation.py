@@ -410,6 +410,17 @@ midwife, sommelier..., plus labelled profiles for which no record was judged rel
 
 {hedge_table}
 
+## What would move precision next
+
+An experiment, not shipped: all-MiniLM-L6-v2 fine-tuned on the tune split's own judgements (goal -> each relevant
+record, 935 pairs with in-batch and judged-off-goal negatives, 1 epoch, about 2 minutes per epoch on these 2 cores)
+raised embeddings-only on the 91 untuned profiles from P@5 0.670 / nDCG@5 0.665 to 0.738 / 0.744 (2 epochs:
+0.738 / 0.741), with about 3.5% of its top 5 not yet judged (counted as misses, so a lower bound). credbot with
+that model and unchanged weights went only 0.662 -> 0.681-0.688: its weights were set for the base model, and
+choosing new ones needs judged profiles the fine-tune has not seen. Shipping it means training the model in the
+install step from `eval/profiles.jsonl` (the package's weights stay as they are), a split of the tune profiles
+between fine-tuning and weight search, and a new pooling round.
+
 ## How the judgements were made
 
 1. Each profile was first judged by reading the whole catalog for it, independently of any ranker: 2 = a strong
