@@ -32,6 +32,9 @@ def _register_optional() -> None:
     from bot import cli_nudges
 
     cli.add_command(cli_nudges.nudges_group)
+    from bot import cli_model
+
+    cli.add_command(cli_model.model_group)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,3 +44,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except ValueError as exc:
+        from recommender.encoder import ModelDirError
+
+        if not isinstance(exc, ModelDirError):
+            raise
+        click.echo(f"credbot: {exc}", err=True)  # CREDBOT_MODEL_DIR points at no tuned model
+        sys.exit(2)

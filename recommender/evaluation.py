@@ -412,14 +412,15 @@ midwife, sommelier..., plus labelled profiles for which no record was judged rel
 
 ## What would move precision next
 
-An experiment, not shipped: all-MiniLM-L6-v2 fine-tuned on the tune split's own judgements (goal -> each relevant
-record, 935 pairs with in-batch and judged-off-goal negatives, 1 epoch, about 2 minutes per epoch on these 2 cores)
-raised embeddings-only on the 91 untuned profiles from P@5 0.670 / nDCG@5 0.665 to 0.738 / 0.744 (2 epochs:
-0.738 / 0.741), with about 3.5% of its top 5 not yet judged (counted as misses, so a lower bound). credbot with
-that model and unchanged weights went only 0.662 -> 0.681-0.688: its weights were set for the base model, and
-choosing new ones needs judged profiles the fine-tune has not seen. Shipping it means training the model in the
-install step from `eval/profiles.jsonl` (the package's weights stay as they are), a split of the tune profiles
-between fine-tuning and weight search, and a new pooling round.
+`credbot model tune` fine-tunes all-MiniLM-L6-v2 on the tune split's own judgements (goal -> each relevant
+record, 935 pairs, in-batch negatives plus one judged off-goal record each, 1 epoch, about 3 minutes on these 2
+cores); `CREDBOT_MODEL_DIR` switches to it. Measured with it (`credbot eval --no-write`, not the figures above):
+on the 91 untuned profiles embeddings-only went from P@5 0.670 / nDCG@5 0.665 to 0.716 / 0.724 and credbot from
+0.662 / 0.722 to 0.681 / 0.705, with 2-4% of their top 5 not yet judged (counted as misses). A run with another
+shuffle of the same pairs gave embeddings-only 0.738: training noise is about 0.02. credbot gains less because its
+weights and its "nothing fits" line were set for the bundled model, and choosing new ones needs judged profiles
+the fine-tune has not seen (split the tune profiles between the two), then a pooling round for the new picks.
+It stays opt-in until then.
 
 ## How the judgements were made
 

@@ -130,3 +130,30 @@ def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: Cl
         "fresh",
         "fresh2",
     ]
+
+
+def test_model_tune_never_overwrites_without_force(runner: CliRunner, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    result = runner.invoke(cli, ["model", "tune", "--out", str(taken)])
+    assert result.exit_code == 2
+    assert "already holds other files; add --force" in result.output
+    assert (taken / "notes.txt").read_text() == "mine"
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert "is a file, not a directory" in runner.invoke(cli, ["model", "tune", "--out", str(a_file)]).output
+
+
+def test_a_model_dir_without_a_tuned_model_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"CREDBOT_DB": str(tmp_path / "x.db"), "CREDBOT_MODEL_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "credbot", "recommend", "--goal", "learn sql"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("credbot: ")
+    assert "credbot model tune" in done.stderr and "Traceback" not in done.stderr

@@ -145,3 +145,30 @@ def test_large_catalog_dot_products_agree_with_float32(rec: Recommender) -> None
     fast = dense.dot(query)
     assert np.abs(fast - exact).max() < 0.02
     assert list(np.argsort(-fast)[:2]) == list(np.argsort(-exact)[:2])  # clear winners stay winners
+
+
+def test_fine_tuning_writes_a_model_the_encoder_loads_under_its_own_id(tmp_path: Path) -> None:
+    import numpy as np
+
+    from recommender.encoder import MODEL_ID, SentenceTransformerEncoder, model_path
+    from recommender.finetune import Pair, fine_tune
+
+    pairs = [
+        Pair("write SQL queries", "SQL for Data Analysts. Skills: sql, databases.", "Running Productive Meetings."),
+        Pair("build dashboards", "Tableau Dashboards. Skills: tableau, dashboards.", None),
+        Pair("lead a team", "Leading People and Teams. Skills: leadership, coaching.", None),
+    ]
+    steps: list[int] = []
+    model_id = fine_tune(
+        model_path(),
+        pairs,
+        tmp_path / "tuned",
+        base_id=MODEL_ID,
+        batch_size=2,
+        on_step=lambda s, n, loss: steps.append(n),
+    )
+    assert steps == [2, 2] and model_id.startswith(MODEL_ID + "+tuned-")
+    encoder = SentenceTransformerEncoder(str(tmp_path / "tuned"))
+    assert encoder.model_id == model_id
+    vectors = encoder.encode_queries(["write SQL queries", "lead a team"])
+    assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
