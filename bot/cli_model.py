@@ -20,7 +20,7 @@ def model_group() -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("credbot-model"), show_default=True,
               help="Directory to write the tuned model to.")  # fmt: skip
 @click.option("--epochs", type=click.IntRange(1, 10), default=1, show_default=True, help="Passes over the pairs.")
-@click.option("--force", is_flag=True, help="Replace a model already in --out.")
+@click.option("--force", is_flag=True, help="Replace a tuned model already in --out (never other files).")
 def tune_command(out: Path, epochs: int, force: bool) -> None:
     """Fine-tune all-MiniLM-L6-v2 on the tune split of eval/profiles.jsonl (a few minutes on 2 cores).
 
@@ -31,9 +31,11 @@ def tune_command(out: Path, epochs: int, force: bool) -> None:
 
     if out.exists() and not out.is_dir():
         fail(f"{out} is a file, not a directory; choose another --out.")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        what = "a tuned model" if tuned_model_id(out) else "other files"
-        fail(f"{out} already holds {what}; add --force to replace it, or choose another --out.")
+    if out.is_dir() and any(out.iterdir()):
+        if tuned_model_id(out) is None:
+            fail(f"{out} already holds other files; choose an empty or new directory for --out.")
+        if not force:
+            fail(f"{out} already holds a tuned model; add --force to replace it, or choose another --out.")
     credentials = {c.id: c for c in open_repository().all()}
     pairs = training_pairs(load_labelled(), credentials)
     if not pairs:

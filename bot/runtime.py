@@ -59,11 +59,14 @@ def make_services(
     catalog = CatalogRepository(db)
     store = Store(db)
     cache = EmbeddingCache(db)
+    # built now (the model itself still loads lazily), so a wrong CREDBOT_MODEL_DIR stops start-up with one clear
+    # line instead of failing every request later
+    chosen = encoder or SentenceTransformerEncoder()
 
     def make() -> Recommender:
         return Recommender(
             catalog.all(),
-            encoder or SentenceTransformerEncoder(),
+            chosen,
             occupations=load_occupations(),
             cache=cache,
         )

@@ -195,7 +195,7 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         "# Benchmarks",
         "",
         f"Produced by `credbot bench{' --quick' if quick else ''}` on {date.today().isoformat()}: "
-        f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}. "
+        f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}, model {encoder.model_id}. "
         "The machine is shared and noisy, so figures are ratios to bare model calls measured in the same run; "
         "latencies are medians and p95 over "
         f"{rounds * len(PROFILES)} recommendations per catalog size (each with a fresh query encode).",

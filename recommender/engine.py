@@ -243,7 +243,7 @@ class Recommender:
         elif profile.goal:
             assert goal_vector is not None
             sims = phrase_sims if phrase_sims is not None else self.space.vectors @ goal_vector
-            guessed = [g for g in self.space.nearest_phrases(sims, 6, GOAL_SKILL_FLOOR) if g not in targets]
+            guessed = self.space.nearest_phrases(sims, 6, GOAL_SKILL_FLOOR, taken=targets)
             targets += guessed
         targets = list(dict.fromkeys(t for t in targets if t))
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]

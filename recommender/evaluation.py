@@ -218,7 +218,13 @@ class EvalReport:
         return markdown_table(HEADERS, _rows(self.scores))
 
     def get(self, system: str, split: str) -> SystemScore:
-        return next(s for s in self.scores if s.system == system and s.split == split)
+        found = self.find(system, split)
+        if found is None:
+            raise KeyError(f"no {system} row for split {split!r}")
+        return found
+
+    def find(self, system: str, split: str) -> SystemScore | None:
+        return next((s for s in self.scores if s.system == system and s.split == split), None)
 
 
 def _rows(scores: Sequence[SystemScore]) -> list[list[Any]]:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from catalog.schema import Credential
 from recommender.encoder import TUNED_MANIFEST, quiet_offline
 from recommender.evaluation import LabelledProfile
@@ -57,6 +59,17 @@ def data_digest(pairs: Sequence[Pair], settings: Mapping[str, object]) -> str:
     return h.hexdigest()[:16]
 
 
+def not_negatives(batch: Sequence[Pair], columns: int) -> np.ndarray:
+    """Batch x documents: True where a document must not count against a goal although it is not the goal's own
+    pair: another record judged relevant to the same goal (a goal has several), or the same record again."""
+    mask = np.zeros((len(batch), columns), dtype=bool)
+    for i, a in enumerate(batch):
+        for j, b in enumerate(batch):
+            if i != j and (a.query == b.query or a.positive == b.positive):
+                mask[i, j] = True
+    return mask
+
+
 def fine_tune(
     base_path: str,
     pairs: Sequence[Pair],
@@ -83,6 +96,8 @@ def fine_tune(
         raise ValueError("no training pairs: the tune split has no judged-relevant records")
     torch.manual_seed(seed)
     order = list(range(len(pairs)))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / TUNED_MANIFEST).unlink(missing_ok=True)  # a half-written model must never pass for a finished one
     model = SentenceTransformer(base_path, device="cpu")
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
@@ -102,7 +117,9 @@ def fine_tune(
             batch = [pairs[i] for i in order[start : start + batch_size]]
             queries = embed([p.query for p in batch])
             documents = embed([p.positive for p in batch] + [p.negative for p in batch if p.negative])
-            logits = queries @ documents.T * 20.0
+            logits = (queries @ documents.T * 20.0).masked_fill(
+                torch.from_numpy(not_negatives(batch, documents.shape[0])), float("-inf")
+            )
             loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
             optimizer.zero_grad()
             loss.backward()
@@ -111,7 +128,6 @@ def fine_tune(
             if on_step:
                 on_step(step, steps, float(loss.detach()))
     model.eval()
-    out_dir.mkdir(parents=True, exist_ok=True)
     model.save(str(out_dir))
     settings = {"base": base_id, "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed}
     model_id = f"{base_id}+tuned-{data_digest(pairs, settings)}"

@@ -18,8 +18,11 @@ _INTENT = re.compile(
 
 def goal_topic(goal: str) -> str:
     """The goal without a leading "learn to": what the embedding and keyword search should look for."""
-    topic = _INTENT.sub("", goal, count=1).strip()
-    return topic or goal.strip()
+    topic = re.sub(r"^about\s+", "", _INTENT.sub("", goal, count=1).strip(), flags=re.I)
+    return goal.strip() if topic.lower() in _LEFTOVERS else topic
+
+
+_LEFTOVERS = {"", "to", "how to", "about", "more"}  # "learn to", "learn more": nothing left to search for
 
 
 @dataclass(frozen=True, slots=True)

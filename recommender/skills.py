@@ -180,14 +180,17 @@ class SkillSpace:
         kept = [p for p in found if not any(p != q and len(q) > len(p) and words_match(p, q) for q in found)]
         return sorted(kept, key=lambda p: " ".join(tokens).find(p))
 
-    def nearest_phrases(self, sims: np.ndarray, k: int, floor: float) -> list[str]:
-        """The k vocabulary phrases with the highest `sims` (phrase vectors @ a query vector) at or above floor,
-        one per skill: "grant budgets" after "grant budget" would count one gap twice."""
+    def nearest_phrases(self, sims: np.ndarray, k: int, floor: float, taken: Sequence[str] = ()) -> list[str]:
+        """Up to k vocabulary phrases with the highest `sims` (phrase vectors @ a query vector) at or above floor,
+        one per skill and none meaning the same as a `taken` phrase: "grant budgets" next to "grant budget" would
+        count one gap twice. Only the 4k nearest are looked at, so near-copies can leave fewer than k."""
+        seen = [self.index[t] for t in taken if t in self.index]
         kept: list[int] = []
         for i in np.argsort(-sims)[: k * 4]:
             if sims[i] < floor or len(kept) == k:
                 break
-            if kept and float((self.vectors[kept] @ self.vectors[i]).max()) >= SKILL_SAME:
+            if seen and float((self.vectors[seen] @ self.vectors[i]).max()) >= SKILL_SAME:
                 continue
             kept.append(int(i))
+            seen.append(int(i))
         return [self.phrases[i] for i in kept]

@@ -138,11 +138,18 @@ def test_model_tune_never_overwrites_without_force(runner: CliRunner, tmp_path: 
     (taken / "notes.txt").write_text("mine")
     result = runner.invoke(cli, ["model", "tune", "--out", str(taken)])
     assert result.exit_code == 2
-    assert "already holds other files; add --force" in result.output
+    assert "already holds other files; choose an empty or new directory" in result.output
+    forced = runner.invoke(cli, ["model", "tune", "--out", str(taken), "--force"])
+    assert forced.exit_code == 2 and "other files" in forced.output  # --force never touches foreign files
     assert (taken / "notes.txt").read_text() == "mine"
+    (tmp_path / "tuned").mkdir()
+    (tmp_path / "tuned" / "credbot-tuned.json").write_text('{"model_id": "x"}')
+    again = runner.invoke(cli, ["model", "tune", "--out", str(tmp_path / "tuned")])
+    assert again.exit_code == 2 and "already holds a tuned model; add --force" in again.output
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")
-    assert "is a file, not a directory" in runner.invoke(cli, ["model", "tune", "--out", str(a_file)]).output
+    as_file = runner.invoke(cli, ["model", "tune", "--out", str(a_file)])
+    assert as_file.exit_code == 2 and "is a file, not a directory" in as_file.output
 
 
 def test_a_model_dir_without_a_tuned_model_is_one_clear_line(tmp_path: Path) -> None:

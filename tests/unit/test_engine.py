@@ -429,6 +429,8 @@ def test_weak_match_needs_both_low_closeness_and_no_trusted_skill() -> None:
         ("I'd like to get better at public speaking", "public speaking"),
         ("learning analytics for schools", "learning analytics for schools"),  # a topic, not an intent
         ("learn", "learn"),  # nothing else to search for
+        ("learn to", "learn to"),
+        ("learn about carbon accounting", "carbon accounting"),
     ],
 )
 def test_goal_topic_drops_only_a_leading_wish_to_learn(goal: str, topic: str) -> None:
@@ -470,3 +472,4 @@ def test_guessed_skills_name_each_skill_once() -> None:
     two = space.nearest_phrases(sims, 2, 0.5)
     assert two == ["grant budgets", "grant writing"]  # the closer budget phrase, then the next distinct skill
     assert space.nearest_phrases(sims, 3, 0.5) == two  # knitting is below the floor
+    assert space.nearest_phrases(sims, 2, 0.5, taken=["grant budget"]) == ["grant writing"]  # named already

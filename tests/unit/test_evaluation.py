@@ -129,3 +129,25 @@ def test_out_of_catalog_goals_load_as_profiles() -> None:
     goals = load_out_of_catalog()
     assert len(goals) >= 15
     assert all(isinstance(g, Profile) and g.goal for g in goals)
+
+
+def test_the_report_renders_every_split_and_the_no_match_table() -> None:
+    from recommender.evaluation import render_markdown, run_evaluation
+
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    items = [
+        _item(f"{split}-1", split, goal, {cid: 2})
+        for split, goal, cid in [
+            ("tune", "sql for data analysis", "a-sql"),
+            ("heldout", "tableau dashboards", "a-tableau"),
+            ("fresh", "python for data analysis", "b-python-data"),
+            ("fresh2", "running productive meetings", "c-meetings"),
+        ]
+    ]
+    report = run_evaluation(engine, today=TODAY, items=items, outside=[Profile(goal="zzz qqq")])
+    text = render_markdown(report)
+    for split in ("untuned", "heldout", "fresh", "fresh2", "tune", "all"):
+        assert f"| {split} " in text
+    assert '## "Nothing really fits"' in text and "| outside the catalog (should be told) | 1 " in text
+    with pytest.raises(KeyError, match="no credbot row for split 'nowhere'"):
+        report.get("credbot", "nowhere")

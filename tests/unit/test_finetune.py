@@ -37,10 +37,23 @@ def test_pairs_without_judged_negatives_rely_on_the_batch() -> None:
     assert len(pairs) == 1 and pairs[0].negative is None
 
 
-def test_pairs_are_the_same_for_the_same_seed() -> None:
+def test_pairs_are_the_same_for_the_same_seed_and_negatives_vary_with_it() -> None:
     off = frozenset({"c-meetings", "d-leadership", "e-frontend"})
     items = [_item("tune", "sql", {"a-sql": 2, "c-excel": 2}, off)]
-    assert training_pairs(items, CATALOG, seed=3) == training_pairs(items, CATALOG, seed=3)
+    first = training_pairs(items, CATALOG, seed=3)
+    assert first == training_pairs(items, CATALOG, seed=3)
+    assert any(training_pairs(items, CATALOG, seed=s) != first for s in range(10))
+    assert {p.negative for p in first} <= {CATALOG[c].document_text() for c in off}
+
+
+def test_other_pairs_of_the_same_goal_are_not_counted_as_wrong_answers() -> None:
+    from recommender.finetune import Pair, not_negatives
+
+    batch = [Pair("sql", "doc-a", "doc-x"), Pair("sql", "doc-b", None), Pair("python", "doc-a", None)]
+    mask = not_negatives(batch, 4)  # 3 positives + 1 negative column
+    assert mask[0].tolist() == [False, True, True, False]  # same goal; and the same record again
+    assert mask[1].tolist() == [True, False, False, False]
+    assert mask[2].tolist() == [True, False, False, False]
 
 
 def test_the_tuned_model_id_changes_with_data_and_settings() -> None:
