@@ -420,10 +420,11 @@ midwife, sommelier..., plus labelled profiles for which no record was judged rel
 
 `credbot model tune` fine-tunes all-MiniLM-L6-v2 on the tune split's own judgements (goal -> each relevant
 record, 935 pairs, in-batch negatives plus one judged off-goal record each, 1 epoch, about 3 minutes on these 2
-cores); `CREDBOT_MODEL_DIR` switches to it. Measured with it (`credbot eval --no-write`, not the figures above):
-on the 91 untuned profiles embeddings-only went from P@5 0.670 / nDCG@5 0.665 to 0.716 / 0.724 and credbot from
-0.662 / 0.722 to 0.681 / 0.705, with 2-4% of their top 5 not yet judged (counted as misses). A run with another
-shuffle of the same pairs gave embeddings-only 0.738: training noise is about 0.02. credbot gains less because its
+cores; another goal's records are the negatives, never the same goal's other relevant ones); `CREDBOT_MODEL_DIR`
+switches to it. Measured with it (`credbot eval --no-write`, not the figures above): on the 91 untuned profiles
+embeddings-only went from P@5 0.670 / nDCG@5 0.665 to 0.730 / 0.729 and credbot from 0.662 / 0.722 to
+0.690 / 0.715, with 1-4% of their top 5 not yet judged (counted as misses). Earlier runs without that care, and
+with other shuffles, gave embeddings-only 0.716-0.738: training noise is about 0.02. credbot gains less because its
 weights and its "nothing fits" line were set for the bundled model, and choosing new ones needs judged profiles
 the fine-tune has not seen (split the tune profiles between the two), then a pooling round for the new picks.
 It stays opt-in until then. A first pass at that split: fine-tuned on the 40 `t2-` tune profiles only, then

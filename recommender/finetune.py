@@ -22,6 +22,8 @@ from recommender.encoder import TUNED_MANIFEST, quiet_offline
 from recommender.evaluation import LabelledProfile
 from recommender.profile import goal_topic
 
+RECIPE = 2  # the training loop's version, part of the model id: change it whenever the loop changes
+
 
 @dataclass(frozen=True, slots=True)
 class Pair:
@@ -129,7 +131,7 @@ def fine_tune(
                 on_step(step, steps, float(loss.detach()))
     model.eval()
     model.save(str(out_dir))
-    settings = {"base": base_id, "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed}
+    settings = {"base": base_id, "recipe": RECIPE, "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed}
     model_id = f"{base_id}+tuned-{data_digest(pairs, settings)}"
     manifest = {"model_id": model_id, "pairs": len(pairs), **settings}
     (out_dir / TUNED_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
