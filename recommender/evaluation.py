@@ -50,12 +50,13 @@ def eval_path() -> Path:
     return Path(str(resources.files("recommender"))).parent / "eval" / "profiles.jsonl"
 
 
+def _json_lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def load_labelled(path: Path | None = None, today: date = date(2026, 12, 1)) -> list[LabelledProfile]:
     out = []
-    for line in (path or eval_path()).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        data = json.loads(line)
+    for data in _json_lines(path or eval_path()):
         fields = profile_fields(data["profile"], today)
         out.append(
             LabelledProfile(
@@ -72,13 +73,8 @@ def load_labelled(path: Path | None = None, today: date = date(2026, 12, 1)) -> 
 
 def load_out_of_catalog(path: Path | None = None) -> list[Profile]:
     """Goals nothing in the catalog teaches (pilot, midwife...): the honest answer to them is "nothing fits"."""
-    path = path or eval_path().with_name("out_of_catalog.jsonl")
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            data = json.loads(line)
-            out.append(Profile(role=data.get("role", ""), goal=data["goal"]))
-    return out
+    rows = _json_lines(path or eval_path().with_name("out_of_catalog.jsonl"))
+    return [Profile(role=data.get("role", ""), goal=data["goal"]) for data in rows]
 
 
 # --- metrics ---------------------------------------------------------------------------------------------------
@@ -218,13 +214,10 @@ class EvalReport:
         return markdown_table(HEADERS, _rows(self.scores))
 
     def get(self, system: str, split: str) -> SystemScore:
-        found = self.find(system, split)
+        found = next((s for s in self.scores if s.system == system and s.split == split), None)
         if found is None:
             raise KeyError(f"no {system} row for split {split!r}")
         return found
-
-    def find(self, system: str, split: str) -> SystemScore | None:
-        return next((s for s in self.scores if s.system == system and s.split == split), None)
 
 
 def _rows(scores: Sequence[SystemScore]) -> list[list[Any]]:

@@ -12,17 +12,17 @@ from catalog.schema import Format, Level
 # "learn to ...", "I want to get better at ...": wanting to learn is true of every record, and the words pull a goal
 # toward courses about learning itself (Learning How to Learn, Mindshift) rather than toward its topic
 _INTENT = re.compile(
-    r"^\s*(?:i(?:\s+(?:want|would like|need)|'d like)\s+to\s+)?(?:learn(?:\s+how)?\s+to|learn|get better at)\s+", re.I
+    r"^\s*(?:i(?:\s+(?:want|would like|need)|'d like)\s+to\s+)?"
+    r"(?:learn(?:\s+how)?\s+to|learn\s+about|learn|get better at)\s+",
+    re.I,
 )
+_LEFTOVERS = {"", "to", "how to", "about", "more"}  # "learn to", "learn more": nothing left to search for
 
 
 def goal_topic(goal: str) -> str:
     """The goal without a leading "learn to": what the embedding and keyword search should look for."""
-    topic = re.sub(r"^about\s+", "", _INTENT.sub("", goal, count=1).strip(), flags=re.I)
+    topic = _INTENT.sub("", goal, count=1).strip()
     return goal.strip() if topic.lower() in _LEFTOVERS else topic
-
-
-_LEFTOVERS = {"", "to", "how to", "about", "more"}  # "learn to", "learn more": nothing left to search for
 
 
 @dataclass(frozen=True, slots=True)

@@ -431,6 +431,7 @@ def test_weak_match_needs_both_low_closeness_and_no_trusted_skill() -> None:
         ("learn", "learn"),  # nothing else to search for
         ("learn to", "learn to"),
         ("learn about carbon accounting", "carbon accounting"),
+        ("about to switch careers into nursing", "about to switch careers into nursing"),  # no wish to learn
     ],
 )
 def test_goal_topic_drops_only_a_leading_wish_to_learn(goal: str, topic: str) -> None:
