@@ -55,6 +55,18 @@ class Pick:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How the recommender reads a profile (its one model call): the text searched for, its vector, its cosine to
+    every skill phrase, and the skill gap that follows. The evaluation reads the gap from here too, so the skill
+    coverage it reports is the coverage of the gap the ranker actually used."""
+
+    text: str
+    vector: np.ndarray
+    phrase_sims: np.ndarray
+    targeting: Targeting
+
+
+@dataclass(frozen=True)
 class Recommendations:
     picks: tuple[Pick, ...]
     targeting: Targeting
@@ -298,6 +310,14 @@ class Recommender:
             strict_time=profile.strict_time,
         )
 
+    def read(self, profile: Profile) -> Reading:
+        """One model call per request: the goal's topic (or, without a goal, the role and skills as a query)."""
+        query = goal_topic(profile.goal) if profile.goal else profile.query_text()
+        qvec = self.encoder.encode_queries([query])[0]
+        phrase_sims = self.space.vectors @ qvec  # goal vs every skill phrase: targeting, phrase fit, reasons
+        targeting = self.targeting(profile, qvec if profile.goal else None, phrase_sims if profile.goal else None)
+        return Reading(query, qvec, phrase_sims, targeting)
+
     def recommend(
         self,
         profile: Profile,
@@ -308,11 +328,8 @@ class Recommender:
         exclude: Iterable[str] = (),
     ) -> Recommendations:
         w = self.weights
-        # one model call per request: the goal (or, without one, the role and skills as a query)
-        query = goal_topic(profile.goal) if profile.goal else profile.query_text()
-        qvec = self.encoder.encode_queries([query])[0]
-        phrase_sims = self.space.vectors @ qvec  # goal vs every skill phrase: targeting, phrase fit, reasons
-        targeting = self.targeting(profile, qvec if profile.goal else None, phrase_sims if profile.goal else None)
+        reading = self.read(profile)
+        query, qvec, phrase_sims, targeting = reading.text, reading.vector, reading.phrase_sims, reading.targeting
         available = profile.available_hours(today)
 
         mask = self.allowed(profile, today)

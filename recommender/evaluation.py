@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from importlib import resources
@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 
 from catalog.schema import Credential
-from recommender.engine import Recommender
+from recommender.engine import Recommendations, Recommender
 from recommender.parsing import profile_fields
 from recommender.profile import Profile
 from recommender.scoring import Weights
+from recommender.skills import words_match
 
 K = 5
 
@@ -137,9 +138,14 @@ def embedding_ranker(rec: Recommender) -> Ranker:
     return rank
 
 
-def credbot_ranker(rec: Recommender) -> Ranker:
+def credbot_ranker(rec: Recommender, runs: dict[Profile, Recommendations] | None = None) -> Ranker:
+    """credbot's own top 5; with `runs`, each answer is kept there so that the "nothing fits" count reuses it."""
+
     def rank(profile: Profile, today: date) -> list[str]:
-        return [p.credential.id for p in rec.recommend(profile, today=today, top_k=K).picks]
+        result = rec.recommend(profile, today=today, top_k=K)
+        if runs is not None:
+            runs[profile] = result
+        return [p.credential.id for p in result.picks]
 
     return rank
 
@@ -157,9 +163,22 @@ class SystemScore:
     judged: float = 1.0  # share of the top 5 that carries a judgement; unjudged picks count as not relevant
 
 
+def skill_gaps(rec: Recommender, items: Sequence[LabelledProfile]) -> dict[Profile, tuple[str, ...]]:
+    """Each profile's missing skills as credbot reads them: the same gap for every system's coverage column."""
+    return {i.profile: rec.read(i.profile).targeting.missing_skills for i in items}
+
+
 def score_system(
-    name: str, rank: Ranker, rec: Recommender, items: Sequence[LabelledProfile], split: str, today: date
+    name: str,
+    rank: Ranker,
+    rec: Recommender,
+    items: Sequence[LabelledProfile],
+    split: str,
+    today: date,
+    gaps: Mapping[Profile, Sequence[str]] | None = None,
 ) -> SystemScore:
+    """`gaps` (from skill_gaps) saves re-reading every profile when several systems are scored on the same items."""
+    gaps = skill_gaps(rec, items) if gaps is None else gaps
     by_id: dict[str, Credential] = {c.id: c for c in rec.credentials}
     precisions, ndcgs, cover, judged = [], [], [], []
     fit, timed = 0, 0
@@ -176,12 +195,9 @@ def score_system(
             for cid in ranked:
                 timed += 1
                 fit += by_id[cid].hours <= available + 1e-9
-        goal_vec = rec.encoder.encode_queries([item.profile.goal])[0] if item.profile.goal else None
-        missing = rec.targeting(item.profile, goal_vec).missing_skills
+        missing = gaps[item.profile]
         if missing:
             taught = {s for cid in ranked for s in by_id[cid].skills}
-            from recommender.skills import words_match
-
             cover.append(sum(1 for m in missing if any(words_match(m, s) for s in taught)) / len(missing))
     n = len(items)
     return SystemScore(
@@ -262,33 +278,41 @@ def run_evaluation(
     items = list(items) if items is not None else load_labelled(today=today)
     if weights is not None:
         rec.weights = weights
+    runs: dict[Profile, Recommendations] = {}
     systems = [
-        ("credbot", credbot_ranker(rec)),
+        ("credbot", credbot_ranker(rec, runs)),
         ("tf-idf", tfidf_ranker(rec)),
         ("embeddings-only", embedding_ranker(rec)),
     ]
     scores = []
     ceilings = []
+    gaps = skill_gaps(rec, items)
     for split, members in SPLITS.items():
         chosen = [i for i in items if i.split in members]
         if not chosen:
             continue
         ceilings.append((split, precision_ceiling(rec, chosen, today)))
         for name, rank in systems:
-            scores.append(score_system(name, rank, rec, chosen, split, today))
+            scores.append(score_system(name, rank, rec, chosen, split, today, gaps))
     judgements = sum(len(i.judged) for i in items)
-    hedges = hedge_counts(rec, items, load_out_of_catalog() if outside is None else outside, today)
+    hedges = hedge_counts(rec, items, load_out_of_catalog() if outside is None else outside, today, runs)
     return EvalReport(tuple(scores), rec.weights, len(rec.credentials), len(items), tuple(ceilings), judgements, hedges)
 
 
 def hedge_counts(
-    rec: Recommender, items: Sequence[LabelledProfile], outside: Sequence[Profile], today: date
+    rec: Recommender,
+    items: Sequence[LabelledProfile],
+    outside: Sequence[Profile],
+    today: date,
+    runs: Mapping[Profile, Recommendations] | None = None,
 ) -> tuple[tuple[str, int, int], ...]:
     """How often the "nothing really fits" answer is given: wanted for goals outside the catalog (the listed ones,
-    and labelled profiles with no judged-relevant record), wrong for labelled profiles that have one."""
+    and labelled profiles with no judged-relevant record), wrong for labelled profiles that have one. `runs` holds
+    answers the credbot ranker already gave for the same day; only the others are computed."""
 
     def weak(profile: Profile) -> bool:
-        return rec.recommend(profile, today=today, top_k=K).weak
+        done = runs.get(profile) if runs is not None else None
+        return (done or rec.recommend(profile, today=today, top_k=K)).weak
 
     unserved = [*outside, *(i.profile for i in items if not i.relevant)]
     rows = [("outside the catalog (should be told)", sum(map(weak, unserved)), len(unserved))]

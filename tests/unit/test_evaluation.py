@@ -9,15 +9,17 @@ import pytest
 
 from catalog.occupations import load_occupations
 from catalog.repository import load_bundled
-from recommender.engine import Recommender
+from recommender.engine import Recommendations, Recommender
 from recommender.evaluation import (
     LabelledProfile,
+    credbot_ranker,
     hedge_counts,
     load_labelled,
     load_out_of_catalog,
     ndcg_at_k,
     precision_at_k,
     precision_ceiling,
+    skill_gaps,
     tune,
     weight_changes,
 )
@@ -123,6 +125,29 @@ def test_hedge_counts_cover_outside_goals_and_every_split() -> None:
     assert [r[0].split(" (")[0] for r in rows] == ["outside the catalog", "tune", "heldout"]  # no fresh items
     assert rows[0][1:] == (2, 3)  # gibberish is told nothing fits; a catalog topic is not
     assert rows[1][1:] == (0, 1) and rows[2][1:] == (0, 1)
+
+
+def test_hedge_counts_reuse_the_answers_the_credbot_ranker_already_gave() -> None:
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    items = [_item("t", "tune", "sql for data analysis", {"a-sql": 2})]
+    runs: dict[Profile, Recommendations] = {}
+    credbot_ranker(engine, runs)(items[0].profile, TODAY)
+    assert list(runs) == [items[0].profile] and not runs[items[0].profile].weak
+    # a kept answer is read, not recomputed: one that said "nothing fits" is counted as such
+    runs[items[0].profile] = replace(runs[items[0].profile], weak=True)
+    rows = hedge_counts(engine, items, [], TODAY, runs)
+    assert rows[1] == ("tune (should not be told)", 1, 1)
+    assert hedge_counts(engine, items, [], TODAY)[1] == ("tune (should not be told)", 0, 1)
+
+
+def test_skill_gaps_are_the_gap_the_ranker_reads_from_the_goal_topic() -> None:
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    plain = _item("a", "tune", "sql for data analysis", {})
+    wish = _item("b", "tune", "learn to use sql for data analysis", {})
+    gaps = skill_gaps(engine, [plain, wish])
+    assert gaps[wish.profile] == engine.read(wish.profile).targeting.missing_skills
+    assert engine.read(wish.profile).text == "use sql for data analysis"
+    assert "sql" in gaps[plain.profile] and "sql" in gaps[wish.profile]
 
 
 def test_out_of_catalog_goals_load_as_profiles() -> None:
