@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ def _recommender(progress: bool = True) -> Any:
         fail(str(exc), 1)
 
 
-def pick_json(pick: Any, hours_per_week: float | None) -> dict[str, Any]:
+def pick_json(pick: Any, hours_per_week: float | None, label: Callable[[str], str] = str) -> dict[str, Any]:
     c = pick.credential
     weeks = c.hours / hours_per_week if hours_per_week else c.weeks
     return {
@@ -44,13 +45,13 @@ def pick_json(pick: Any, hours_per_week: float | None) -> dict[str, Any]:
         "format": c.format.value,
         "level": c.level.value,
         "credential_type": c.credential_type.value,
-        "covers": list(pick.covered),
+        "covers": [label(skill) for skill in pick.covered],
         "fits_time": pick.fits_time,
     }
 
 
 def result_json(recs: Any, hours_per_week: float | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"results": [pick_json(p, hours_per_week) for p in recs.picks]}
+    out: dict[str, Any] = {"results": [pick_json(p, hours_per_week, recs.label) for p in recs.picks]}
     t = recs.targeting
     if t.goal_occupation is not None:
         out["occupation"] = {
@@ -59,7 +60,7 @@ def result_json(recs: Any, hours_per_week: float | None) -> dict[str, Any]:
             "similarity": round(t.goal_occupation.similarity, 3),
             "confident": t.goal_occupation.confident,
         }
-    out["missing_skills"] = list(t.missing_skills)
+    out["missing_skills"] = list(recs.missing_labels)
     if recs.note:
         out["note"] = recs.note
     return out
@@ -133,7 +134,7 @@ def _print_human(recs: Any, profile: Any) -> None:
         )
     if t.missing_skills:
         label = "Skills that sound close to your goal" if t.gap_is_guessed else "Skills to gain"
-        click.echo(f"{label}: " + ", ".join(t.missing_skills[:12]) + ("..." if len(t.missing_skills) > 12 else ""))
+        click.echo(f"{label}: " + ", ".join(recs.missing_labels[:12]) + ("..." if len(t.missing_skills) > 12 else ""))
     if recs.note:
         click.echo("\n" + recs.note)
     if not recs.picks:

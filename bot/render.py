@@ -92,7 +92,7 @@ def results_intro(recs: Recommendations) -> str:
     if t.goal_occupation is not None and t.goal_occupation.confident:
         parts.append(f"Your goal reads like <b>{e(t.goal_occupation.occupation.title)}</b>.")
     if t.missing_skills:
-        shown = ", ".join(t.missing_skills[:6])
+        shown = ", ".join(recs.missing_labels[:6])
         more = f" and {len(t.missing_skills) - 6} more" if len(t.missing_skills) > 6 else ""
         label = "Skills that sound close to your goal" if t.gap_is_guessed else "Skills to gain"
         parts.append(f"{label}: {e(shown)}{more}.")

@@ -6,7 +6,7 @@ Holds the indexed state (vectors, TF-IDF, skill vocabulary); every rule it appli
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,6 +75,15 @@ class Recommendations:
     candidates: int = 0  # how many passed the hard filters
     available_hours: float | None = None
     excluded: tuple[str, ...] = field(default_factory=tuple)
+    labels: Mapping[str, str] = field(default_factory=dict)  # matched skill phrase -> as people write it
+
+    def label(self, phrase: str) -> str:
+        return self.labels.get(phrase, phrase)
+
+    @property
+    def missing_labels(self) -> tuple[str, ...]:
+        """The skill gap as it should be shown."""
+        return tuple(self.label(m) for m in self.targeting.missing_skills)
 
 
 def _digest(text: str) -> str:
@@ -175,10 +184,11 @@ class Recommender:
         return self.cache.vectors(self.encoder, items, progress=progress, description=description, on_report=keep)
 
     def _skill_space(self, occupations: Sequence[Occupation], progress: bool) -> SkillSpace:
-        phrases = sorted(
-            {normalize_skill(s) for c in self.credentials for s in c.skills}
-            | {normalize_skill(s) for o in occupations for s in o.skills} - {""}
-        )
+        labels: dict[str, str] = {}
+        for skill in [s for c in self.credentials for s in c.skills] + [s for o in occupations for s in o.skills]:
+            labels.setdefault(normalize_skill(skill), " ".join(skill.lower().split()))
+        labels.pop("", None)
+        phrases = sorted(labels)
         phrase_vecs = self._vectors([(f"skill:{p}", _digest(p), p) for p in phrases], progress, "Skills")
         names: list[str] = []
         owners: list[int] = []
@@ -191,7 +201,7 @@ class Recommender:
             if names
             else np.zeros((0, self.encoder.dim), np.float32)
         )
-        return SkillSpace(phrases, phrase_vecs, occupations, name_vecs, owners, names)
+        return SkillSpace(phrases, phrase_vecs, occupations, name_vecs, owners, names, labels)
 
     def _retrieval(self) -> DenseScores:
         """Stage-1 vectors: w.semantic * record vector + w.phrase * centroid of the record's skill phrases.
@@ -339,9 +349,12 @@ class Recommender:
                 mask[self.by_id[cid]] = False
         allowed = np.nonzero(mask)[0]
         if len(allowed) == 0:
-            return Recommendations((), targeting, True, "Nothing in the catalog passes your filters.", 0, available)
+            labels = {m: self.space.label(m) for m in targeting.missing_skills}
+            message = "Nothing in the catalog passes your filters."
+            return Recommendations((), targeting, True, message, 0, available, labels=labels)
 
         missing = list(targeting.missing_skills)
+        labels = {m: self.space.label(m) for m in missing}
         missing_vecs = self._phrase_vectors(missing) if missing else None
         semantic_query = qvec
         if missing_vecs is not None:
@@ -406,7 +419,7 @@ class Recommender:
                     covered=covered,
                     reasons=reasons_for(
                         c,
-                        covered=covered,
+                        covered=tuple(labels[m] for m in covered),
                         missing_count=len(missing),
                         hours_per_week=profile.hours_per_week,
                         available=available,
@@ -420,7 +433,7 @@ class Recommender:
             )
         weak = is_weak_match(parts["semantic"], parts["phrase"], [p.covered for p in picks], targeting)
         note = no_match_note(profile) if weak else ""
-        return Recommendations(tuple(picks), targeting, weak, note, len(allowed), available, tuple(hidden))
+        return Recommendations(tuple(picks), targeting, weak, note, len(allowed), available, tuple(hidden), labels)
 
     def _covers(self, cand: np.ndarray, missing: Sequence[str], missing_vecs: np.ndarray | None) -> np.ndarray:
         """Candidates x missing skills: does the record teach that skill (or one meaning the same)?"""

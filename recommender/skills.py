@@ -7,7 +7,7 @@ Skill phrases are compared by meaning (embedding cosine) as well as by words, so
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,8 +56,10 @@ GOAL_SKILL_FLOOR = 0.5  # skill phrases this close to a free-form goal become ta
 
 @lru_cache(maxsize=65536)
 def normalize_skill(text: str) -> str:
-    text = text.lower().replace("visualisation", "visualization").replace("&", "and")
-    return " ".join(re.sub(r"[^a-z0-9+#./ ]+", " ", text).split()).strip(". ")
+    """The form phrases are matched and embedded in; "sales & marketing" is "sales and marketing", but the "&" of
+    "p&l" or "s&op" stays (read as "pandl" they mean nothing to the model)."""
+    text = re.sub(r"\s+&\s+", " and ", text.lower().replace("visualisation", "visualization"))
+    return " ".join(re.sub(r"[^a-z0-9+#./& ]+", " ", text).split()).strip(". &")
 
 
 def words_match(a: str, b: str) -> bool:
@@ -117,8 +119,10 @@ class SkillSpace:
         name_vectors: np.ndarray,
         name_owner: Sequence[int],
         names: Sequence[str],
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.phrases = list(phrases)
+        self.labels = dict(labels or {})
         self.index = {p: i for i, p in enumerate(self.phrases)}
         self.vectors = phrase_vectors
         self.occupations = list(occupations)
@@ -134,6 +138,10 @@ class SkillSpace:
         self._role_cache: dict[str, OccupationMatch | None] = {}
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
         self._char_matrix = self._char.fit_transform(self._normalized_names) if self.names else None
+
+    def label(self, phrase: str) -> str:
+        """A phrase as people write it ("de-escalation", "p&l management"), not as it is matched ("de escalation")."""
+        return self.labels.get(phrase, phrase)
 
     def _exact_name(self, text: str) -> int | None:
         """An occupation named verbatim (the longest such name); generic one-word names ("lead") do not count."""

@@ -132,6 +132,23 @@ def test_reasons_name_the_covered_skills(engine: Recommender) -> None:
             assert skill in pick.credential.skills or any(skill in s for s in pick.credential.skills)
 
 
+def test_skills_are_shown_as_people_write_them_not_as_they_are_matched() -> None:
+    catalog = [
+        credential(id="calm", title="Calm Calls", skills=["de-escalation", "p&l management", "call handling"]),
+        credential(id="other", title="Spreadsheets", skills=["excel"]),
+    ]
+    engine = Recommender(catalog, FakeEncoder())
+    result = engine.recommend(Profile(goal="handle angry callers", target_skills=("De-escalation",)), today=TODAY)
+    assert "de escalation" in result.targeting.missing_skills  # matching works on the normalized phrase
+    assert "de-escalation" in result.missing_labels
+    (calm,) = [p for p in result.picks if p.credential.id == "calm"]
+    assert "de escalation" in calm.covered
+    assert "de-escalation" in calm.reasons[0] and "de escalation" not in calm.reasons[0]
+    assert normalize_skill("P&L Management") == "p&l management" == engine.space.label("p&l management")
+    assert normalize_skill("Sales & Marketing") == "sales and marketing"
+    assert engine.space.label("not in the catalog") == "not in the catalog"
+
+
 def test_tableau_pick_covers_its_own_skills(engine: Recommender) -> None:
     (pick,) = [p for p in engine.recommend(ANALYST, today=TODAY).picks if p.credential.id == "a-tableau"]
     assert set(pick.covered) == {"tableau", "data visualization", "dashboards"}
@@ -309,7 +326,8 @@ def test_every_number_in_the_reasons_is_a_fact(items: list[dict[str, object]], p
     result = Recommender(catalog, FakeEncoder()).recommend(profile, today=TODAY, top_k=5)
     missing = len(result.targeting.missing_skills)
     for pick in result.picks:
-        check_reasons(pick.credential, pick.covered, missing, pick.reasons, profile, result.targeting.gap_is_guessed)
+        shown = tuple(result.label(skill) for skill in pick.covered)
+        check_reasons(pick.credential, shown, missing, pick.reasons, profile, result.targeting.gap_is_guessed)
 
 
 def test_skill_slots_hold_each_credentials_phrases_column_wise(engine: Recommender) -> None:
