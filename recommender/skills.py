@@ -48,6 +48,11 @@ GENERIC_NAMES = frozenset(
         "adviser",
         "head",
         "clerk",
+        # short forms that mostly mean something else in a goal: Certified ScrumMaster, "6 pm", Virginia
+        "csm",
+        "pm",
+        "ea",
+        "va",
     }
 )  # one-word names too vague to mean an occupation on their own
 LEXICAL_FLOOR = 0.6  # character n-gram cosine for a role ("data analyt" ~ "data analyst")
@@ -60,6 +65,13 @@ def normalize_skill(text: str) -> str:
     "p&l" or "s&op" stays (read as "pandl" they mean nothing to the model)."""
     text = re.sub(r"\s+&\s+", " and ", text.lower().replace("visualisation", "visualization"))
     return " ".join(re.sub(r"[^a-z0-9+#./& ]+", " ", text).split()).strip(". &")
+
+
+def text_words(text: str) -> list[str]:
+    """Words of free text in the normalized form, a sentence's full stop dropped ("...the Scrum Master. I need")
+    but not the dots of "node.js" or ".net"."""
+    words = (w.rstrip(".") for w in normalize_skill(text).split())
+    return [w for w in words if w]
 
 
 def words_match(a: str, b: str) -> bool:
@@ -145,7 +157,7 @@ class SkillSpace:
 
     def _exact_name(self, text: str) -> int | None:
         """An occupation named verbatim (the longest such name); generic one-word names ("lead") do not count."""
-        found = [g for g in word_grams(normalize_skill(text).split(), self._longest_name) if g in self._name_index]
+        found = [g for g in word_grams(text_words(text), self._longest_name) if g in self._name_index]
         return self._name_index[max(found, key=len)] if found else None
 
     def match_role(self, text: str) -> OccupationMatch | None:
@@ -181,7 +193,7 @@ class SkillSpace:
 
     def phrases_in_text(self, text: str) -> list[str]:
         """Vocabulary skills named verbatim in free text ("something in Python", "learn SQL and Tableau")."""
-        tokens = normalize_skill(text).split()
+        tokens = text_words(text)
         grams = set(word_grams(tokens, 6))
         found = [g for g in grams if g in self.index and len(g) >= 2]
         # keep the longest phrases: "data visualization" rather than also "data"

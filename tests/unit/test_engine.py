@@ -492,3 +492,23 @@ def test_guessed_skills_name_each_skill_once() -> None:
     assert two == ["grant budgets", "grant writing"]  # the closer budget phrase, then the next distinct skill
     assert space.nearest_phrases(sims, 3, 0.5) == two  # knitting is below the floor
     assert space.nearest_phrases(sims, 2, 0.5, taken=["grant budget"]) == ["grant writing"]  # named already
+
+
+def test_named_skills_and_occupations_are_found_at_the_end_of_a_sentence() -> None:
+    from recommender.skills import text_words
+
+    assert text_words("be the Scrum Master. I need Node.js and .NET.") == [
+        "be", "the", "scrum", "master", "i", "need", "node.js", "and", ".net"
+    ]  # fmt: skip
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    assert engine.space.phrases_in_text("Learn SQL. Then Tableau.") == ["sql", "tableau"]
+    exact = engine.space._exact_name("I've been asked to be the Scrum Master. I need to learn it.")
+    assert exact is not None and engine.space.names[exact].lower() == "scrum master"
+
+
+def test_ambiguous_short_names_do_not_name_an_occupation() -> None:
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    assert engine.space._exact_name("maybe get certified (PSM or CSM)") is None  # Certified ScrumMaster
+    assert engine.space._exact_name("calls after 6 pm") is None
+    exact = engine.space._exact_name("become a Customer Success Manager (CSM).")
+    assert exact is not None and engine.space.names[exact].lower() == "customer success manager"
