@@ -460,6 +460,13 @@ embeddings-only to credbot's level, not credbot beyond it. So it stays opt-in. A
 0.800 only with a second query encode per request (goal and role apart, about 1.5x the model time, beyond the p95
 target) and on one 30-profile sample.
 
+Five more ranking ideas were measured on the 70 tune profiles with the 370-record catalog (P@5 0.757 / nDCG@5
+0.770 before) and none kept: pseudo-relevance feedback (the top 3's mean vector added to the query, weights
+0.3-2.0: 0.749-0.760); rescaling the semantic and skill-phrase scores to a fixed spread among each request's
+candidates (0.723-0.740); a bonus for records aligned to the matched occupation's O*NET code (0.754-0.760);
+keeping only the matched occupation's skills that are close to the goal text (0.726-0.737); counting an
+occupation's first-listed skills more in coverage (0.734-0.757).
+
 What would move precision: a stronger reader of paraphrased goals than a 6-layer MiniLM (no other weights can be
 installed here), and records for the goals whose best reachable P@5 is below 1 (the ceilings above).
 
