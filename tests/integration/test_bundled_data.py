@@ -71,3 +71,15 @@ def test_occupations_cover_sixty_roles_with_codes_and_skills() -> None:
     for role in ("customer support agent", "front-end developer", "data analyst", "team lead", "teacher"):
         assert any(role in t for t in titles), role
     assert {o.domain for o in occupations} >= set(DOMAINS)
+
+
+def test_each_provider_is_spelled_one_way() -> None:
+    """"The Linux Foundation" and "Linux Foundation" would count as two providers in the per-provider cap."""
+
+    def key(name: str) -> str:
+        return re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", name.lower().strip()))
+
+    spellings: dict[str, set[str]] = {}
+    for c in bundled():
+        spellings.setdefault(key(c.provider), set()).add(c.provider)
+    assert [s for s in spellings.values() if len(s) > 1] == []
