@@ -19,6 +19,7 @@ from recommender.parsing import (
     parse_format,
     parse_hours_per_week,
     parse_skills,
+    understand,
 )
 from recommender.profile import Profile
 
@@ -150,6 +151,44 @@ def position(step: Step) -> str:
 def answer(draft: dict[str, Any], step: Step, text: str, today: date) -> dict[str, Any]:
     """The draft with this answer applied; raises ParseError with a friendly hint."""
     return {**draft, **step.parse(text, today)}
+
+
+# draft key -> the step that asks for it
+STEP_OF = {
+    "role": "role", "goal": "goal", "skills": "skills", "hours_per_week": "hours_per_week", "weeks": "weeks",
+    "deadline": "weeks", "budget": "budget", "currency": "budget", "format": "format",
+}  # fmt: skip
+FREE_TEXT_STEPS = frozenset({"role", "goal"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    draft: dict[str, Any]
+    answered: bool  # the question asked got its answer
+    noted: dict[str, Any]  # answers to questions not asked yet that the same message gave
+
+
+def read_answer(draft: dict[str, Any], step: Step, text: str, today: date) -> Reading:
+    """A typed answer to `step`, plus whatever later questions the same message answers.
+
+    People answer ahead ("4 hours a week for 3 months" at the skills question) or sideways ("under $1000" at the
+    hours question). Those answers are kept, and a question that asks for a number, a date, a budget or a format
+    counts as answered only by text that reads as that: "under $1000" is not 1000 hours a week. Raises ParseError
+    (with a friendly hint) only when the message answers nothing at all."""
+    found = from_first_message(understand(text, today))
+    asked = {k: v for k, v in found.items() if STEP_OF[k] == step.key}
+    noted = {k: v for k, v in found.items() if STEP_OF[k] != step.key and STEP_OF[k] not in draft}
+    if step.key in FREE_TEXT_STEPS or not noted:
+        own = asked if asked and step.key not in FREE_TEXT_STEPS else step.parse(text, today)
+        return Reading({**draft, **noted, **own}, True, noted)
+    if asked:
+        return Reading({**draft, **noted, **asked}, True, noted)
+    if step.key == "skills":
+        # "Excel, SQL, and 5 h a week": the skills are the parts that are not about time, money or format
+        kept = [s for s in parse_skills(text) if not from_first_message(understand(s, today))]
+        if kept:
+            return Reading({**draft, **noted, "skills": kept}, True, noted)
+    return Reading({**draft, **noted}, False, noted)
 
 
 def skip(draft: dict[str, Any], step: Step) -> dict[str, Any]:

@@ -71,8 +71,10 @@ def understood_summary(fields: dict[str, object]) -> str:
             continue
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        if key == "budget":
-            value = "free only" if value == 0 else value
+        if key == "budget" and isinstance(value, int | float):
+            value = "free only" if value == 0 else fmt_money(float(value), str(fields.get("currency") or "USD"))
+        if key == "weeks" and isinstance(value, float):
+            value = f"about {round(value)}"
         if isinstance(value, float):
             value = f"{value:g}"
         bits.append(f"{label}: {e(str(value))}")

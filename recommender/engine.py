@@ -260,6 +260,16 @@ class Recommender:
         target_occ = goal_match if goal_match and goal_match.confident else None
         if target_occ is None and not profile.goal and role_match and role_match.confident:
             target_occ = role_match  # upskilling in the current role
+        if (
+            target_occ is not None
+            and target_occ is goal_match
+            and role_match is not None
+            and role_match.confident
+            and role_match.occupation.id == target_occ.occupation.id
+        ):
+            # already in that occupation ("registered nurse" -> "become a nurse manager", a paralegal after
+            # e-discovery): its skill list is what they have, so the goal's own words say what is new
+            target_occ = None
         if target_occ is not None:
             targets += [normalize_skill(s) for s in target_occ.occupation.skills]
         elif profile.goal:

@@ -13,7 +13,7 @@ from catalog.schema import Format, Level
 # toward courses about learning itself (Learning How to Learn, Mindshift) rather than toward its topic
 _INTENT = re.compile(
     r"^\s*(?:i(?:\s+(?:want|would like|need)|'d like)\s+to\s+)?"
-    r"(?:learn(?:\s+how)?\s+to|learn\s+about|learn|get better at)\s+",
+    r"(?:learn(?:\s+how)?\s+to|learn\s+about|learn|(?:get|become|be)\s+(?:better|good)\s+at)\s+",
     re.I,
 )
 _LEFTOVERS = {"", "to", "how to", "about", "more"}  # "learn to", "learn more": nothing left to search for

@@ -19,6 +19,7 @@ from bot.onboarding import (
     from_first_message,
     next_step,
     position,
+    read_answer,
     skip,
 )
 from bot.timezones import parse_timezone
@@ -104,7 +105,7 @@ async def on_answer(update: Update, context: Context) -> State:
         draft, history = back(draft, history)
         return await ask_next(update, context, draft, history)
     try:
-        draft = answer(draft, step, text, s.today())
+        reading = read_answer(draft, step, text, s.today())
     except ParseError as err:
         await reply(
             update,
@@ -113,7 +114,12 @@ async def on_answer(update: Update, context: Context) -> State:
             keyboards.onboarding(step, bool(history)),
         )
         return State.ASKING
-    return await ask_next(update, context, draft, [*history, step.key])
+    history += [k.key for k in STEPS if k.key != step.key and k.key in reading.noted and k.key not in history]
+    if reading.answered:
+        history.append(step.key)
+    if reading.noted:
+        await reply(update, context, render.understood_summary(reading.noted))
+    return await ask_next(update, context, reading.draft, history)
 
 
 async def on_choice(update: Update, context: Context) -> State | None:

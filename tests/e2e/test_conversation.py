@@ -72,6 +72,28 @@ def test_onboarding_by_typed_text_with_back_and_a_bad_answer(tmp_path: Path) -> 
     run(scenario())
 
 
+def test_answers_given_ahead_or_sideways_are_kept_and_the_question_asked_again(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await chat.say("/start")
+            await chat.say("paralegal at a law firm")
+            await chat.say("get good at e-discovery so I can run our document reviews")
+            ahead = await chat.say("4 hours a week for 3 months")  # typed at the skills question
+            joined = "\n".join(s.text or "" for s in ahead)
+            assert "hours a week: 4" in joined and "weeks: about 13" in joined and "3 of 7" in ahead[-1].text
+            assert "6 of 7" in (await chat.say("skip"))[-1].text  # hours and weeks were answered already
+            sideways = await chat.say("online")  # typed at the budget question
+            assert "format: online" in sideways[0].text and "6 of 7" in sideways[-1].text
+            results = await chat.say("up to $1000")
+            picks = cards(results)
+            assert picks and all("at your 4 h/week" in c.text for c in picks)
+            assert not any("in person" in c.text for c in picks)
+            assert not w.emu.errors
+
+    run(scenario())
+
+
 def test_a_first_message_that_says_a_lot_asks_only_for_the_rest(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with world(tmp_path) as w:

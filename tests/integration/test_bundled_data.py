@@ -74,7 +74,7 @@ def test_occupations_cover_sixty_roles_with_codes_and_skills() -> None:
 
 
 def test_each_provider_is_spelled_one_way() -> None:
-    """"The Linux Foundation" and "Linux Foundation" would count as two providers in the per-provider cap."""
+    """ "The Linux Foundation" and "Linux Foundation" would count as two providers in the per-provider cap."""
 
     def key(name: str) -> str:
         return re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", name.lower().strip()))

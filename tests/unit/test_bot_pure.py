@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from bot.callbacks import MAX_BYTES, make, parse, ref
-from bot.onboarding import STEP_BY_KEY, answer, back, next_step, position, skip
-from bot.render import e, split_text
+from bot.onboarding import STEP_BY_KEY, answer, back, next_step, position, read_answer, skip
+from bot.render import e, split_text, understood_summary
 from bot.timezones import parse_timezone
 from recommender.parsing import ParseError
 
@@ -74,3 +74,47 @@ def test_onboarding_draft_answers_skips_and_back() -> None:
     draft = answer(draft, STEP_BY_KEY["budget"], "free", today)
     draft = answer(draft, STEP_BY_KEY["format"], "either", today)
     assert next_step(draft) is None and draft["budget"] == 0 and draft["format"] is None
+
+
+TODAY = date(2026, 12, 1)
+ASKED_GOAL = {"role": "paralegal", "goal": "e-discovery"}
+
+
+def test_an_answer_given_ahead_is_kept_and_not_taken_for_the_question_asked() -> None:
+    r = read_answer(ASKED_GOAL, STEP_BY_KEY["skills"], "4 hours a week for 3 months", TODAY)
+    assert not r.answered and "skills" not in r.draft  # the time is not a skill
+    assert r.draft["hours_per_week"] == 4 and round(r.draft["weeks"]) == 13
+    assert next_step(r.draft) == STEP_BY_KEY["skills"]  # still asked, with Skip on offer
+
+
+def test_skills_keep_the_parts_that_are_not_about_time_money_or_format() -> None:
+    r = read_answer(ASKED_GOAL, STEP_BY_KEY["skills"], "Excel, SQL, and 5 h a week", TODAY)
+    assert r.answered and r.draft["skills"] == ["excel", "sql"] and r.noted == {"hours_per_week": 5}
+
+
+def test_a_budget_typed_at_the_hours_question_is_a_budget_not_hours() -> None:
+    draft = {**ASKED_GOAL, "skills": []}
+    r = read_answer(draft, STEP_BY_KEY["hours_per_week"], "under $1000", TODAY)
+    assert not r.answered and "hours_per_week" not in r.draft
+    assert (r.draft["budget"], r.draft["currency"]) == (1000, "USD")
+    assert understood_summary(r.noted) == "Got it: budget: $1,000."
+    fmt = read_answer(draft, STEP_BY_KEY["hours_per_week"], "online", TODAY)
+    assert not fmt.answered and fmt.draft["format"] == "online"
+
+
+def test_plain_answers_read_as_before_and_extra_facts_ride_along() -> None:
+    draft = {**ASKED_GOAL, "skills": []}
+    assert read_answer(draft, STEP_BY_KEY["hours_per_week"], "5", TODAY).draft["hours_per_week"] == 5
+    both = read_answer(draft, STEP_BY_KEY["hours_per_week"], "10 hours a week but only for 2 months", TODAY)
+    assert both.answered and both.draft["hours_per_week"] == 10 and round(both.draft["weeks"]) == 9
+    with pytest.raises(ParseError):
+        read_answer(draft, STEP_BY_KEY["hours_per_week"], "whenever I feel like it", TODAY)
+    answered = {**draft, "hours_per_week": 4, "weeks": 12, "deadline": None}
+    budget = read_answer(answered, STEP_BY_KEY["budget"], "$200 online", TODAY)
+    assert budget.answered and budget.draft["budget"] == 200 and budget.draft["format"] == "online"
+
+
+def test_an_answered_question_is_not_changed_by_a_later_aside() -> None:
+    draft = {**ASKED_GOAL, "skills": [], "hours_per_week": 4}
+    r = read_answer(draft, STEP_BY_KEY["weeks"], "3 months, still 10 hours a week", TODAY)
+    assert r.answered and r.draft["hours_per_week"] == 4 and r.noted == {}

@@ -445,6 +445,9 @@ def test_weak_match_needs_both_low_closeness_and_no_trusted_skill() -> None:
         ("Learn how to write SQL", "write SQL"),
         ("I want to learn Python", "Python"),
         ("I'd like to get better at public speaking", "public speaking"),
+        ("I want to get good at e-discovery", "e-discovery"),  # "good at e-..." had read as e-learning developer
+        ("become better at giving feedback", "giving feedback"),
+        ("good at math", "good at math"),
         ("learning analytics for schools", "learning analytics for schools"),  # a topic, not an intent
         ("learn", "learn"),  # nothing else to search for
         ("learn to", "learn to"),
@@ -512,3 +515,17 @@ def test_ambiguous_short_names_do_not_name_an_occupation() -> None:
     assert engine.space._exact_name("calls after 6 pm") is None
     exact = engine.space._exact_name("become a Customer Success Manager (CSM).")
     assert exact is not None and engine.space.names[exact].lower() == "customer success manager"
+
+
+def test_a_goal_inside_the_persons_own_occupation_does_not_list_that_occupations_skills_as_new() -> None:
+    engine = Recommender(sample_catalog(), FakeEncoder(), occupations=load_occupations())
+    nurse = engine.targeting(
+        Profile(role="registered nurse", goal="become a nurse manager"),
+        FakeEncoder().encode_queries(["become a nurse manager"])[0],
+    )
+    assert nurse.goal_occupation is not None and nurse.goal_occupation.occupation.id == "registered-nurse"
+    assert not {"medication administration", "wound care", "iv therapy"} & set(nurse.target_skills)
+    switcher = engine.targeting(
+        Profile(role="retail assistant", goal="become a nurse"), FakeEncoder().encode_queries(["become a nurse"])[0]
+    )
+    assert {"medication administration", "wound care"} <= set(switcher.missing_skills)  # a new occupation: its skills
