@@ -57,6 +57,7 @@ def conversation() -> ConversationHandler:
         states={
             State.ASKING: [
                 MessageHandler(text, onboarding.on_answer),
+                CommandHandler(["back", "skip"], onboarding.on_answer),  # /back, /skip: same as typing them
                 choice,
             ],
             State.RESULTS: [MessageHandler(text, results.on_refine), footer, card],

@@ -6,6 +6,7 @@ present in the draft means "answered" (possibly skipped, then its value is None 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -135,6 +136,24 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
+
+
+SKIP_WORDS = frozenset({"skip", "none", "no", "-", "pass", "nothing", "not really", "n/a", "na", "nope", "idk"})
+BACK_WORDS = frozenset({"back", "go back"})
+# typed at the (optional) time-frame question: no end date, plan at the weekly pace
+NO_DEADLINE = re.compile(
+    r"(asap|as soon as possible|soon|no rush|no hurry|no deadline|whenever|(it )?depends|whatever|not sure|"
+    r"no idea|dunno|i don'?t know|don'?t know|flexible|open|any ?time|no (fixed )?(date|end date|time ?frame))"
+)
+
+
+def command_word(text: str) -> str:
+    """'/Back', 'back!', ' Skip ' -> 'back' / 'skip': typed and slash forms of the same wish."""
+    return text.strip().lower().lstrip("/").rstrip(".!")
+
+
+def says_no_deadline(step: Step, text: str) -> bool:
+    return step.key == "weeks" and NO_DEADLINE.fullmatch(command_word(text)) is not None
 
 
 def next_step(draft: dict[str, Any]) -> Step | None:

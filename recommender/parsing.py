@@ -163,7 +163,9 @@ CURRENCY_SIGNS = {"$": "USD", "£": "GBP", "€": "EUR", "₹": "INR", "¥": "JP
 CURRENCY_WORDS = {
     "usd": "USD", "dollar": "USD", "dollars": "USD", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
     "eur": "EUR", "euro": "EUR", "euros": "EUR", "inr": "INR", "rupees": "INR", "cad": "CAD", "aud": "AUD",
+    "bucks": "USD", "quid": "GBP",
 }  # fmt: skip
+AMOUNT_WITH_CURRENCY = re.compile(r"\b\d[\d,]*(?:\.\d+)?\s*k?\s*(?:" + "|".join(CURRENCY_WORDS) + r")\b")
 
 
 def parse_budget(text: str, default_currency: str = "USD") -> Budget:
@@ -183,6 +185,10 @@ def parse_budget(text: str, default_currency: str = "USD") -> Budget:
         if re.search(rf"\b{word}\b", low):
             currency = code
     match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?", low)
+    if not match and re.search(r"\b(cheap\w*|low[- ]cost|not much|inexpensive|affordable|budget)\b", low):
+        raise ParseError("How much is cheap for you? Tap 'Free only' or 'Up to $100', or type an amount like '$50'.")
+    if not match and re.search(r"\b(depends|not sure|no idea|dunno|don'?t know|unsure)\b", low):
+        raise ParseError("No fixed budget? Tap 'Any': after the picks you can still say 'cheaper' or 'free only'.")
     if not match:
         raise ParseError(f"I couldn't find an amount in {text!r}. Try 'free only', '$150' or 'any'.")
     amount = float(match.group(1).replace(",", ""))
@@ -309,7 +315,7 @@ def understand(message: str, today: date) -> Understood:
             budget = parse_budget(m.group(1))
         except ParseError:
             budget = None
-    elif m := re.search(r"[$£€]\s?\d[\d,]*", message):
+    elif (m := re.search(r"[$£€]\s?\d[\d,]*", message)) or (m := AMOUNT_WITH_CURRENCY.search(low)):
         budget = parse_budget(m.group(0))
     fmt = None
     fmt_given = False

@@ -13,13 +13,17 @@ from bot.handlers.common import Context, State, person, reply, services, set_sta
 from bot.handlers.results import show_results
 from bot.nudges.scheduler import ensure_scheduled
 from bot.onboarding import (
+    BACK_WORDS,
+    SKIP_WORDS,
     STEPS,
     answer,
     back,
+    command_word,
     from_first_message,
     next_step,
     position,
     read_answer,
+    says_no_deadline,
     skip,
 )
 from bot.timezones import parse_timezone
@@ -99,9 +103,16 @@ async def on_answer(update: Update, context: Context) -> State:
             history += [k.key for k in STEPS if k.key in found and k.key not in history]
             await reply(update, context, render.understood_summary(found))
             return await ask_next(update, context, draft, history)
-    if step.optional and text.lower() in {"skip", "none", "no", "-", "pass"}:
+    word = command_word(text)
+    if step.optional and word in SKIP_WORDS:
         return await ask_next(update, context, skip(draft, step), [*history, step.key])
-    if text.lower() in {"back", "go back"}:
+    if says_no_deadline(step, text):
+        await reply(update, context, "No fixed end date, then: I'll plan at your weekly pace.")
+        return await ask_next(update, context, skip(draft, step), [*history, step.key])
+    if word == "skip":
+        await reply(update, context, "This one I need to give good picks. A rough answer is fine!")
+        return await ask_next(update, context, draft, history)
+    if word in BACK_WORDS:
         draft, history = back(draft, history)
         return await ask_next(update, context, draft, history)
     try:

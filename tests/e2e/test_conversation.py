@@ -94,6 +94,30 @@ def test_answers_given_ahead_or_sideways_are_kept_and_the_question_asked_again(t
     run(scenario())
 
 
+def test_slash_back_and_skip_asap_and_a_budget_in_euro_words(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await chat.say("/start")
+            await chat.say("teacher")
+            await chat.say("data analyst")
+            assert "2 of 7" in (await chat.say("/back"))[-1].text  # the goal question again
+            await chat.say("instructional designer")
+            assert "4 of 7" in (await chat.say("/skip"))[-1].text  # skills are optional
+            refused = await chat.say("/skip")  # hours are not
+            assert "need" in refused[0].text and "4 of 7" in refused[-1].text
+            sideways = await chat.say("0 Euro")
+            assert "free only" in sideways[0].text and "4 of 7" in sideways[-1].text
+            await chat.say("3")
+            asap = await chat.say("asap")
+            assert "No fixed end date" in asap[0].text and "7 of 7" in asap[-1].text  # budget was given already
+            picks = cards(await chat.say("online"))
+            assert picks and all("free" in c.text for c in picks)
+            assert not w.emu.errors
+
+    run(scenario())
+
+
 def test_a_first_message_that_says_a_lot_asks_only_for_the_rest(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with world(tmp_path) as w:

@@ -5,7 +5,17 @@ from datetime import date
 import pytest
 
 from bot.callbacks import MAX_BYTES, make, parse, ref
-from bot.onboarding import STEP_BY_KEY, answer, back, next_step, position, read_answer, skip
+from bot.onboarding import (
+    STEP_BY_KEY,
+    answer,
+    back,
+    command_word,
+    next_step,
+    position,
+    read_answer,
+    says_no_deadline,
+    skip,
+)
 from bot.render import e, split_text, understood_summary
 from bot.timezones import parse_timezone
 from recommender.parsing import ParseError
@@ -118,3 +128,19 @@ def test_an_answered_question_is_not_changed_by_a_later_aside() -> None:
     draft = {**ASKED_GOAL, "skills": [], "hours_per_week": 4}
     r = read_answer(draft, STEP_BY_KEY["weeks"], "3 months, still 10 hours a week", TODAY)
     assert r.answered and r.draft["hours_per_week"] == 4 and r.noted == {}
+
+
+@pytest.mark.parametrize("text", ["asap", "ASAP!", "no rush", "whenever", "it depends", "not sure", "no deadline"])
+def test_no_end_date_is_an_answer_to_the_time_frame_question_only(text: str) -> None:
+    assert says_no_deadline(STEP_BY_KEY["weeks"], text)
+    assert not says_no_deadline(STEP_BY_KEY["hours_per_week"], text)
+
+
+@pytest.mark.parametrize("text", ["by June", "3 months", "no rush, but by June", "soonish I guess"])
+def test_a_real_time_frame_is_not_taken_for_no_end_date(text: str) -> None:
+    assert not says_no_deadline(STEP_BY_KEY["weeks"], text)
+
+
+def test_slash_and_typed_forms_are_the_same_word() -> None:
+    assert command_word("/Back") == command_word(" back! ") == "back"
+    assert command_word("/skip") == "skip"

@@ -123,6 +123,8 @@ def test_a_couple_of_months_is_two_months() -> None:
         ("£50", Budget(50.0, "GBP")),
         ("any", Budget(None)),
         ("no limit", Budget(None)),
+        ("50 quid", Budget(50.0, "GBP")),
+        ("300 bucks", Budget(300.0, "USD")),
     ],
 )
 def test_budget(text: str, budget: Budget) -> None:
@@ -137,6 +139,23 @@ def test_budget_keeps_the_default_currency_when_none_is_named() -> None:
 def test_unreadable_budget_raises(text: str) -> None:
     with pytest.raises(ParseError, match="free only"):
         parse_budget(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"), [("cheap", "How much is cheap for you?"), ("something affordable", "cheap"), ("depends", "'Any'")]
+)
+def test_vague_budgets_get_a_hint_that_names_the_buttons(text: str, hint: str) -> None:
+    with pytest.raises(ParseError, match=hint):
+        parse_budget(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [("0 Euro", Budget(0.0)), ("about 50 quid", Budget(50.0, "GBP")), ("200 dollars", Budget(200.0))],
+)
+def test_understand_reads_an_amount_with_a_currency_word(text: str, budget: Budget) -> None:
+    assert understand(text, TODAY).budget == budget
+    assert understand("I have 5 hours a week", TODAY).budget is None
 
 
 # -- format, level, skills ---------------------------------------------------------------------------------------
