@@ -6,6 +6,8 @@ present in the draft means "answered" (possibly skipped, then its value is None 
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -180,6 +182,26 @@ STEP_OF = {
 FREE_TEXT_STEPS = frozenset({"role", "goal"})
 
 
+_LOGISTICS = frozenset({
+    "a", "an", "per", "each", "every", "week", "weeks", "weekly", "month", "months", "year", "years", "day", "days",
+    "daily", "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "for", "in", "within", "over",
+    "the", "next", "by", "until", "before", "about", "around", "roughly", "approx", "up", "to", "under", "max",
+    "maximum", "budget", "of", "is", "only", "free", "online", "remote", "in-person", "person", "hybrid", "either",
+    "usd", "eur", "euro", "euros", "gbp", "dollar", "dollars", "pound", "pounds", "quid", "bucks", "i", "can",
+    "have", "do", "could", "spend", "study", "total", "and", "or", "end", "k",
+}) | {m.lower() for m in calendar.month_name if m}  # fmt: skip
+
+
+def logistics_only(text: str) -> bool:
+    """Only time, money or format ("5h a week", "by June", "under $200"): no role, goal or skill in it."""
+    words = re.findall(r"[a-z][a-z'-]*|\d[\d.,]*", text.lower())
+    return bool(words) and all(w[0].isdigit() or w in _LOGISTICS for w in words)
+
+
+DURATION_WORDS = re.compile(r"\b(weeks?|months?|years?|by|until|before)\b")
+RATE = re.compile(r"\b(a|per|each|every)\s+(week|day|month)\b|/\s*(week|day)|\b(weekly|daily)\b")  # "2 days a week"
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     draft: dict[str, Any]
@@ -197,8 +219,26 @@ def read_answer(draft: dict[str, Any], step: Step, text: str, today: date) -> Re
     found = from_first_message(understand(text, today))
     asked = {k: v for k, v in found.items() if STEP_OF[k] == step.key}
     noted = {k: v for k, v in found.items() if STEP_OF[k] != step.key and STEP_OF[k] not in draft}
+    if step.key in FREE_TEXT_STEPS and noted:
+        # "data analyst, 5h a week" at the goal question: the goal is what is not about time, money or format
+        kept = [c.strip() for c in re.split(r"[,;.\n]+", text) if c.strip() and not logistics_only(c)]
+        if not kept:
+            return Reading({**draft, **noted}, False, noted)
+        text = ", ".join(kept)
     if step.key in FREE_TEXT_STEPS or not noted:
-        own = asked if asked and step.key not in FREE_TEXT_STEPS else step.parse(text, today)
+        if asked and step.key not in FREE_TEXT_STEPS:
+            return Reading({**draft, **noted, **asked}, True, noted)
+        try:
+            own = step.parse(text, today)
+        except ParseError:
+            # "3 months" typed at the hours question: a time frame, kept for its own question
+            low = text.lower()
+            if step.key != "weeks" and "weeks" not in draft and DURATION_WORDS.search(low) and not RATE.search(low):
+                with contextlib.suppress(ParseError):
+                    d = parse_duration(text, today)
+                    frame = {"weeks": d.weeks, "deadline": d.deadline.isoformat() if d.deadline else None}
+                    return Reading({**draft, **frame}, False, frame)
+            raise
         return Reading({**draft, **noted, **own}, True, noted)
     if asked:
         return Reading({**draft, **noted, **asked}, True, noted)

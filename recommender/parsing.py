@@ -59,6 +59,11 @@ def parse_hours_per_week(text: str) -> float:
         raise ParseError("Tell me roughly how many hours a week you can study, for example '5' or '3 hours'.")
     if re.match(r"^\s*[-−]\s*\d", low):
         raise ParseError("The hours need to be more than zero. Even 1 hour a week is a start!")
+    hour_unit = re.search(r"\d\s*h\b|\b(h|hrs?|hours?|mins?|minutes?)\b", low) is not None
+    if not hour_unit and re.search(r"\b(days?|weeks?|months?|years?|weekends?)\b", low):
+        raise ParseError(f"How many hours is {text!r}? Tell me the hours a week, for example '5 hours' or '1 h a day'.")
+    if re.search(r"\bhalf an? hour\b", low) and not re.search(r"\d", low):
+        low = re.sub(r"\bhalf an? hour\b", "0.5 hours", low)
     value = _range_mean(low)
     if value is None:
         numbers = _numbers(low)
@@ -124,7 +129,13 @@ def parse_duration(text: str, today: date) -> Duration:
         if not year and deadline < today:
             deadline = _month_end(y + 1, month) if day == 0 else date(y + 1, month, day)
         return _future(deadline, today)
+    # "10h a week" is a pace, not a time frame; "3 months, 10 h a week" is both
+    low = re.sub(r"\b(?:a|per|each|every)\s+(?:week|day|month)\b|\b(?:weekly|daily)\b", " ", low)
     unit = re.search(r"\b(day|week|wk|month|mo|year|yr)s?\b", low)
+    if not unit and re.search(r"\d\s*h\b|\b(h|hrs?|hours?)\b", low):
+        raise ParseError(
+            "That sounds like hours a week. For how long, or by when? For example '3 months' or 'by June'."
+        )
     if unit:
         value = _range_mean(low)
         if value is None:
@@ -173,7 +184,11 @@ def parse_budget(text: str, default_currency: str = "USD") -> Budget:
     low = text.lower().strip()
     if not low:
         raise ParseError("What can you spend? For example 'free only', '$100' or 'any'.")
-    if re.search(r"\b(any|no limit|unlimited|doesn'?t matter|no budget|whatever|employer pays)\b", low):
+    if re.search(
+        r"\b(any|no limit|unlimited|doesn'?t matter|no budget|whatever|"
+        r"(employer|company|work|boss|job) (pays|is paying|covers|will pay)|reimburs\w*)\b",
+        low,
+    ):
         return Budget(None, default_currency)
     if re.search(r"\b(free|nothing|zero|no money|\$?0)\b", low) and not re.search(r"\d*[1-9]", low):
         return Budget(0.0, default_currency)
@@ -184,6 +199,16 @@ def parse_budget(text: str, default_currency: str = "USD") -> Budget:
     for word, code in CURRENCY_WORDS.items():
         if re.search(rf"\b{word}\b", low):
             currency = code
+    time_frame = re.fullmatch(r"(about |around )?\d+(\.\d+)?\s*(days?|weeks?|months?|years?)", low) or re.match(
+        r"(by|until|before)\b", low
+    )
+    if (time_frame or re.search(r"\d\s*h\b|\b(h|hrs?|hours?)\b", low)) and not re.search(r"[$£€₹¥]", text):
+        raise ParseError("That sounds like time, not money. What can you spend? For example 'free only' or '$100'.")
+    amounts = re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?", low)
+    if len(amounts) >= 2 and re.search(r"\d\s*(-|–|to|and)\s*[$£€]?\s*\d", low):
+        # "between 100 and 200", "$100-200": the top of the range is what can be spent
+        top = max(float(a.replace(",", "")) * (1000 if k else 1) for a, k in amounts[:2])
+        return Budget(top, currency)
     match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?", low)
     if not match and re.search(r"\b(cheap\w*|low[- ]cost|not much|inexpensive|affordable|budget)\b", low):
         raise ParseError("How much is cheap for you? Tap 'Free only' or 'Up to $100', or type an amount like '$50'.")
@@ -200,8 +225,12 @@ def parse_budget(text: str, default_currency: str = "USD") -> Budget:
 def parse_format(text: str) -> Format | None:
     """'online' / 'in person' / 'hybrid' / 'either' -> Format or None for no preference."""
     low = text.lower().strip()
-    if re.search(r"\b(either|any|both|don'?t mind|no preference|whatever)\b", low):
+    if re.search(r"\b(either|any|anything|both|don'?t mind|doesn'?t matter|no preference|whatever)\b", low):
         return None
+    if re.search(r"\b(not|no|never|don'?t want)\s+(?:\w+\s+)?(online|remote|virtual)\b", low):
+        return Format.IN_PERSON  # "not online", "no online courses"
+    if re.search(r"\b(not|no|never|can'?t do)\s+(?:\w+\s+)?(in[- ]?person|on[- ]?site|classroom)\b", low):
+        return Format.ONLINE
     says_online = re.search(r"online|remote|virtual", low) is not None
     says_in_person = re.search(r"in[- ]?person|on[- ]?site|classroom|face[- ]to[- ]face", low) is not None
     if says_online and says_in_person and not re.search(r"hybrid|blended|mix", low):
@@ -291,6 +320,9 @@ def understand(message: str, today: date) -> Understood:
             hours = parse_hours_per_week(m.group(0))
         except ParseError:
             hours = None
+    if hours is None and (m := re.search(rf"(?<![\w$£€]){NUM}\s*(?:-\s*{NUM}\s*)?(h|hrs?|hours?)\b", low)):
+        with contextlib.suppress(ParseError):  # a bare "10h" in a message about studying: per week
+            hours = parse_hours_per_week(m.group(0))
     weeks = deadline = None
     if m := re.search(r"\b(?:by|before|until)\s+([a-z0-9 ,-]{3,20})", low):
         try:
@@ -315,7 +347,11 @@ def understand(message: str, today: date) -> Understood:
             budget = parse_budget(m.group(1))
         except ParseError:
             budget = None
-    elif (m := re.search(r"[$£€]\s?\d[\d,]*", message)) or (m := AMOUNT_WITH_CURRENCY.search(low)):
+    elif (
+        (m := re.search(r"[$£€]\s?\d[\d,]*(?:\.\d+)?\s*k?\b", message, re.I))
+        or (m := re.search(r"\b\d[\d,]*(?:\.\d+)?\s*k?\s?[$£€]", message, re.I))  # "0$", "100€"
+        or (m := AMOUNT_WITH_CURRENCY.search(low))
+    ):
         budget = parse_budget(m.group(0))
     fmt = None
     fmt_given = False

@@ -144,3 +144,22 @@ def test_a_real_time_frame_is_not_taken_for_no_end_date(text: str) -> None:
 def test_slash_and_typed_forms_are_the_same_word() -> None:
     assert command_word("/Back") == command_word(" back! ") == "back"
     assert command_word("/skip") == "skip"
+
+
+def test_time_or_money_typed_at_the_goal_question_is_not_the_goal() -> None:
+    r = read_answer({"role": "cashier"}, STEP_BY_KEY["goal"], "5 hours a week", TODAY)
+    assert not r.answered and "goal" not in r.draft and r.draft["hours_per_week"] == 5
+    mixed = read_answer({"role": "cashier"}, STEP_BY_KEY["goal"], "UX design. 3h a week, free", TODAY)
+    assert mixed.answered and mixed.draft["goal"] == "UX design" and mixed.draft["budget"] == 0
+    whole = read_answer({"role": "x"}, STEP_BY_KEY["goal"], "become a data analyst in 6 months", TODAY)
+    assert whole.draft["goal"] == "become a data analyst in 6 months" and round(whole.draft["weeks"]) == 26
+
+
+def test_a_time_frame_typed_at_the_hours_or_budget_question_is_kept_for_its_own() -> None:
+    draft = {**ASKED_GOAL, "skills": []}
+    r = read_answer(draft, STEP_BY_KEY["hours_per_week"], "3 months", TODAY)
+    assert not r.answered and round(r.draft["weeks"]) == 13 and "hours_per_week" not in r.draft
+    b = read_answer(draft, STEP_BY_KEY["budget"], "by June", TODAY)
+    assert not b.answered and b.draft["deadline"] == "2027-06-30" and "budget" not in b.draft
+    with pytest.raises(ParseError, match="How many hours"):
+        read_answer(draft, STEP_BY_KEY["hours_per_week"], "2 days a week", TODAY)  # a rate, not a time frame

@@ -320,3 +320,48 @@ def test_profile_fields_needs_a_role_or_a_goal(data: dict[str, object]) -> None:
 def test_profile_fields_needs_an_object(data: object) -> None:
     with pytest.raises(ParseError, match="JSON object"):
         profile_fields(data, TODAY)
+
+
+@pytest.mark.parametrize("text", ["3 months", "2 days a week", "weekends"])
+def test_hours_are_not_read_from_days_or_months(text: str) -> None:
+    with pytest.raises(ParseError, match="How many hours is"):
+        parse_hours_per_week(text)
+
+
+def test_half_an_hour_a_day_is_three_and_a_half_hours_a_week() -> None:
+    assert parse_hours_per_week("half an hour a day") == 3.5
+
+
+def test_hours_a_week_is_not_a_time_frame() -> None:
+    with pytest.raises(ParseError, match="sounds like hours a week"):
+        parse_duration("10h a week", TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [("$1k", Budget(1000.0)), ("between 100 and 200", Budget(200.0)), ("$100-200", Budget(200.0)),
+     ("my company pays", Budget(None)), ("100 a month", Budget(100.0))],
+)  # fmt: skip
+def test_budget_ranges_thousands_and_employers(text: str, budget: Budget) -> None:
+    assert parse_budget(text) == budget
+
+
+@pytest.mark.parametrize("text", ["3 hours", "3 months", "by June"])
+def test_time_is_not_money(text: str) -> None:
+    with pytest.raises(ParseError, match="time, not money"):
+        parse_budget(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [("not online", Format.IN_PERSON), ("no online courses", Format.IN_PERSON), ("not in person", Format.ONLINE),
+     ("doesn't matter", None), ("anything", None)],
+)  # fmt: skip
+def test_format_understands_negation_and_indifference(text: str, fmt: Format | None) -> None:
+    assert parse_format(text) == fmt
+
+
+def test_a_terse_first_message_keeps_its_hours_and_budget() -> None:
+    u = understand("cashier. wanna be web developer. 10h. 0$.", TODAY)
+    assert (u.goal, u.hours_per_week, u.budget) == ("web developer", 10.0, Budget(0.0))
+    assert understand("budget $1k", TODAY).budget == Budget(1000.0)
