@@ -44,12 +44,14 @@ def results_footer() -> InlineKeyboardMarkup:
     )  # fmt: skip
 
 
-def enroll_dates(credential_id: str, suggested: date, later: date) -> InlineKeyboardMarkup:
+def enroll_dates(credential_id: str, suggested: date, later: date, target: date | None = None) -> InlineKeyboardMarkup:
+    """Finish-date choices; the person's own target first when their pace would miss it."""
     r = ref(credential_id)
-    return InlineKeyboardMarkup(
-        [[button(f"{suggested:%-d %b %Y} (your pace)", "enr", "d", r, suggested.isoformat())],
-         [button(f"{later:%-d %b %Y} (relaxed)", "enr", "d", r, later.isoformat())]]
-    )  # fmt: skip
+    rows = [[button(f"{suggested:%-d %b %Y} (your pace)", "enr", "d", r, suggested.isoformat())],
+            [button(f"{later:%-d %b %Y} (relaxed)", "enr", "d", r, later.isoformat())]]  # fmt: skip
+    if target is not None and target < suggested:
+        rows.insert(0, [button(f"{target:%-d %b %Y} (your target)", "enr", "d", r, target.isoformat())])
+    return InlineKeyboardMarkup(rows)
 
 
 def progress(enrollment: Enrollment) -> InlineKeyboardMarkup:

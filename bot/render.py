@@ -88,7 +88,8 @@ def card(n: int, pick: Pick) -> str:
     return "\n".join(lines)
 
 
-def results_intro(recs: Recommendations) -> str:
+def results_intro(recs: Recommendations, limits: str = "", refined: bool = False) -> str:
+    """`limits`: the hard filters in force, in words; `refined`: some came from refinements ("reset" undoes them)."""
     t = recs.targeting
     parts = []
     if t.goal_occupation is not None and t.goal_occupation.confident:
@@ -100,10 +101,13 @@ def results_intro(recs: Recommendations) -> str:
         parts.append(f"{label}: {e(shown)}{more}.")
     if recs.note:
         parts.append(e(recs.note))
+    if limits or refined:
+        undo = " Type <i>reset</i> to go back to your own answers." if refined else ""
+        parts.append((f"Limits: {e(limits)}." if limits else "") + undo)
     if not recs.picks:
         parts.append("Nothing in the catalog fits those limits. Try a bigger budget, another format, or say 'longer'.")
     else:
-        parts.append(f"Here are {len(recs.picks)} picks:")
+        parts.append("Here is 1 pick:" if len(recs.picks) == 1 else f"Here are {len(recs.picks)} picks:")
     return "\n".join(parts)
 
 
@@ -134,13 +138,18 @@ def details(c: Credential) -> str:
 
 
 def path_text(path: LearningPath) -> str:
+    done = [f"✅ Done: {e(c.title)}" for c in path.done]
     if not path.steps:
+        if done:
+            return "\n".join([*done, "Everything on your path is done. /recommend for what comes next."])
         return "Your path is empty. Ask for picks with /recommend first."
-    lines = [f"<b>Your learning path</b> at {path.hours_per_week:g} h/week, about {path.total_hours:.0f} h in all:"]
+    lines = [f"<b>Your learning path</b> at {path.hours_per_week:g} h/week, about {path.total_hours:.0f} h to go:"]
+    lines += done
     for i, step in enumerate(path.steps, start=1):
         c = step.credential
+        left = "" if step.hours >= c.hours else f", {fmt_hours(step.hours)} left"
         lines.append(
-            f"{i}. <b>{e(c.title)}</b> ({e(c.level.value)}, {fmt_hours(c.hours)})\n"
+            f"{i}. <b>{e(c.title)}</b> ({e(c.level.value)}, {fmt_hours(c.hours)}{left})\n"
             f"    {step.start:%-d %b %Y} → {step.finish:%-d %b %Y}"
         )
     if path.deadline is not None:
@@ -166,8 +175,9 @@ def enrollment_line(enrollment: Enrollment, credential: Credential | None, today
     bar = "▓" * filled + "░" * (bar_len - filled)
     days = (enrollment.target_date - today).days
     due = f"due {enrollment.target_date:%-d %b %Y}" + (f" ({days} days)" if days >= 0 else " (past)")
+    modules = enrollment.modules_done
+    done = f"{modules} module{'s' if modules != 1 else ''} · " if modules else ""
     return (
         f"<b>{title}</b> — {STATUS_WORDS[enrollment.status]}\n"
-        f"{bar} {enrollment.hours_logged:g} of {enrollment.hours_total:g} h · "
-        f"{enrollment.modules_done} module(s) · {due}"
+        f"{bar} {enrollment.hours_logged:g} of {enrollment.hours_total:g} h · {done}{due}"
     )

@@ -25,7 +25,7 @@ from recommender.index import EmbeddingCache, IndexReport
 from recommender.lexical import LexicalIndex
 from recommender.money import to_usd
 from recommender.profile import Profile, goal_topic
-from recommender.reasons import reasons_for
+from recommender.reasons import FORMAT_WORDS, fmt_money, reasons_for
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
 from recommender.skills import (
     GOAL_SKILL_FLOOR,
@@ -108,12 +108,36 @@ def is_weak_match(
     return closeness < WEAK_MATCH and not any(set(c) & trusted for c in covered)
 
 
-def no_match_note(profile: Profile) -> str:
+def no_match_note(profile: Profile, limits: str = "") -> str:
+    """`limits` (from limits_text) when closer records exist outside the person's hard filters: then the filters,
+    not the catalog, are why nothing fits, and the person should know which to relax."""
     about = profile.goal or profile.role or "that"
+    if limits:
+        return (
+            f"Nothing within your limits ({limits}) really teaches {about!r}, but closer options exist outside them: "
+            "relax one to see them. These are the nearest within your limits."
+        )
     return (
         f"I have nothing that really teaches {about!r}. These are the nearest options in the catalog; "
         "they may only touch on it."
     )
+
+
+def limits_text(profile: Profile, today: date) -> str:
+    """The hard filters a profile sets, in words: "free only, online, at most 10 h"."""
+    parts = []
+    if profile.budget is not None:
+        parts.append("free only" if profile.budget == 0 else f"up to {fmt_money(profile.budget, profile.currency)}")
+    if profile.format is not None:
+        parts.append(FORMAT_WORDS[profile.format].split(" (")[0])
+    if profile.language:
+        parts.append(f"in {profile.language}")
+    if profile.max_hours is not None:
+        parts.append(f"at most {profile.max_hours:g} h")
+    available = profile.available_hours(today)
+    if profile.strict_time and available is not None:
+        parts.append(f"within your {available:.0f} h")
+    return ", ".join(parts)
 
 
 def skill_slots(incidence: sparse.csr_matrix, width: int = 64) -> np.ndarray:
@@ -381,7 +405,8 @@ class Recommender:
             role_all = self.lexical.scores(profile.role)[allowed]
         else:
             role_all = np.zeros(len(allowed), dtype=np.float32)
-        hybrid = self._retrieval().dot(semantic_query)[allowed] + w.lexical * lex_all + w.role * role_all
+        dense = self._retrieval().dot(semantic_query)
+        hybrid = dense[allowed] + w.lexical * lex_all + w.role * role_all
         depth = min(len(allowed), max(w.candidates, top_k * 4))
         top = np.argpartition(-hybrid, depth - 1)[:depth] if depth < len(allowed) else np.arange(len(allowed))
         cand = allowed[top]
@@ -442,8 +467,24 @@ class Recommender:
                 )
             )
         weak = is_weak_match(parts["semantic"], parts["phrase"], [p.covered for p in picks], targeting)
-        note = no_match_note(profile) if weak else ""
+        note = ""
+        if weak:
+            closer = self._closer_outside(profile, today, dense, semantic_query, phrase_sims)
+            note = no_match_note(profile, limits_text(profile, today) if closer else "")
         return Recommendations(tuple(picks), targeting, weak, note, len(allowed), available, tuple(hidden), labels)
+
+    def _closer_outside(
+        self, profile: Profile, today: date, dense: np.ndarray, semantic_query: np.ndarray, phrase_sims: np.ndarray
+    ) -> bool:
+        """Would a record the person's hard filters exclude have been a real match? Checked only when nothing
+        within the filters is, on the 20 excluded records stage 1 ranks highest."""
+        outside = np.nonzero(~self.allowed(profile, today))[0]
+        if len(outside) == 0:
+            return False
+        top = outside[np.argsort(-dense[outside])[:20]]
+        semantic = self.vectors[top] @ semantic_query
+        phrase = scoring.phrase_fit(phrase_sims, self.slots[:, top])
+        return float(((semantic + phrase) / 2).max()) >= WEAK_MATCH
 
     def _covers(self, cand: np.ndarray, missing: Sequence[str], missing_vecs: np.ndarray | None) -> np.ndarray:
         """Candidates x missing skills: does the record teach that skill (or one meaning the same)?"""

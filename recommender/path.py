@@ -6,7 +6,7 @@ Pure: takes the picks, the pace and an explicit `today`; says plainly when the g
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,6 +32,7 @@ class LearningPath:
     deadline: date | None
     fits: bool
     advice: tuple[str, ...]
+    done: tuple[Credential, ...] = ()  # picks already completed: not planned again
 
     @property
     def credentials(self) -> tuple[Credential, ...]:
@@ -69,16 +70,23 @@ def plan_path(
     hours_per_week: float | None,
     deadline: date | None = None,
     weeks: float | None = None,
+    logged: Mapping[str, float] | None = None,
+    completed: Collection[str] = (),
 ) -> LearningPath:
+    """`logged` (hours already put into a pick, by id) shortens its step; `completed` picks are left out."""
     pace = hours_per_week or 5.0
     if deadline is None and weeks is not None:
         deadline = today + timedelta(days=round(weeks * 7))
+    logged = logged or {}
+    done = tuple(c for c in credentials if c.id in completed)
+    todo = [c for c in credentials if c.id not in completed]
     steps: list[PathStep] = []
     cursor = today
-    for credential in order_steps(credentials):
-        step_weeks = credential.hours / pace
+    for credential in order_steps(todo):
+        hours = max(credential.hours - logged.get(credential.id, 0.0), 0.5)
+        step_weeks = hours / pace
         finish = cursor + timedelta(days=max(1, math.ceil(step_weeks * 7)))
-        steps.append(PathStep(credential, cursor, finish, credential.hours, step_weeks))
+        steps.append(PathStep(credential, cursor, finish, hours, step_weeks))
         cursor = finish
     total = sum(s.hours for s in steps)
     finish_date = steps[-1].finish if steps else None
@@ -87,7 +95,7 @@ def plan_path(
     if not hours_per_week:
         advice.append("Planned at 5 h/week; tell me your real hours for a sharper plan.")
     if not fits and deadline is not None and finish_date is not None:
-        needed = _pace_that_fits(credentials, today, deadline)
+        needed = _pace_that_fits([s.hours for s in steps], today, deadline)
         advice.append(
             f"All {len(steps)} steps take about {total:.0f} h, which at {pace:g} h/week runs to "
             f"{finish_date:%-d %b %Y}, after your {deadline:%-d %b %Y} target."
@@ -102,17 +110,17 @@ def plan_path(
         else:
             short = min(steps, key=lambda s: s.hours)
             advice.append(f"The shortest step alone ({short.credential.title}) needs about {short.hours:.0f} h.")
-    return LearningPath(tuple(steps), pace, total, finish_date, deadline, fits, tuple(advice))
+    return LearningPath(tuple(steps), pace, total, finish_date, deadline, fits, tuple(advice), done)
 
 
-def _pace_that_fits(credentials: Sequence[Credential], today: date, deadline: date) -> float | None:
+def _pace_that_fits(step_hours: Sequence[float], today: date, deadline: date) -> float | None:
     """The smallest whole-hour weekly pace whose plan (same day rounding as plan_path) ends by the deadline."""
-    total = sum(c.hours for c in credentials)
+    total = sum(step_hours)
     days = max((deadline - today).days, 1)
     for pace in range(max(1, math.floor(total / (days / 7))), 61):
         cursor = today
-        for c in credentials:
-            cursor += timedelta(days=max(1, math.ceil(c.hours / pace * 7)))
+        for hours in step_hours:
+            cursor += timedelta(days=max(1, math.ceil(hours / pace * 7)))
         if cursor <= deadline:
             return float(pace)
     return None

@@ -36,6 +36,8 @@ def fmt_money(amount: float, currency: str) -> str:
 def skills_reason(covered: Sequence[str], missing_count: int, teaches: Sequence[str], guessed: bool = False) -> str:
     if covered and missing_count and not guessed:
         listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
+        if missing_count == 1:
+            return f"covers the skill you're missing: {listed}"
         return f"covers {len(covered)} of your {missing_count} missing skills: {listed}"
     return "teaches " + ", ".join(teaches[:4])
 

@@ -14,7 +14,15 @@ from catalog.schema import Credential
 @dataclass(frozen=True, slots=True)
 class Refinement:
     changes: dict[str, Any]
-    summary: str
+    summary: str  # what changed, or (with no changes) why nothing needed to
+
+
+# words that adjust the picks rather than name a topic: "more advanced" is a level, not a skill called "advanced"
+NOT_TOPICS = frozenset({
+    "advanced", "beginner", "basic", "basics", "easier", "harder", "simpler", "intermediate", "expert", "cheaper",
+    "cheap", "free", "shorter", "longer", "quicker", "faster", "online", "remote", "in-person", "person",
+    "classroom", "options", "picks", "results", "please", "of", "them",
+})  # fmt: skip
 
 
 TOPIC_RE = re.compile(
@@ -23,14 +31,33 @@ TOPIC_RE = re.compile(
 )
 
 
+RESETTABLE = ("budget", "currency", "format", "goal")  # onboarding answers a refinement may change
+REFINED_ONLY: dict[str, Any] = {"max_hours": None, "level": None, "target_skills": []}  # set only by refinements
+
+
+def is_refined(draft: dict[str, Any]) -> bool:
+    """Do the picks differ from the person's own answers (so that "reset" would change something)?"""
+    changed = any(f"base_{k}" in draft and draft[f"base_{k}"] != draft.get(k) for k in RESETTABLE)
+    return changed or any(draft.get(k) for k in REFINED_ONLY)
+
+
 def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Refinement | None:
     """The change a message asks for, or None when it is not a refinement we understand."""
     low = " ".join(text.lower().strip(" .!?").split())
+    if re.fullmatch(r"(reset|undo|start over|clear( the)? (filters|limits)|remove( the)? (filters|limits)|"
+                    r"reset( the)? (filters|limits))( please)?", low):  # fmt: skip
+        restored = {k: draft[f"base_{k}"] for k in RESETTABLE if f"base_{k}" in draft}
+        cleared = {k: v for k, v in REFINED_ONLY.items() if draft.get(k)}
+        if not is_refined(draft):
+            return Refinement({}, "there is nothing to reset: these picks use your own answers")
+        return Refinement({**restored, **cleared}, "back to your own answers")
     changes: dict[str, Any] = {}
     said: list[str] = []
     if re.search(r"\b(free|no cost|without paying)\b", low):
         changes["budget"] = 0.0
         said.append("free only")
+    elif re.search(r"\b(cheaper|less expensive|lower cost|too expensive|cheap)\b", low) and draft.get("budget") == 0:
+        said.append("your picks are already free only")
     elif re.search(r"\b(cheaper|less expensive|lower cost|too expensive|cheap)\b", low):
         paid = [c.cost for c in shown if c.cost > 0]
         cap = round(min(paid) * 0.8) if paid else 0.0
@@ -67,13 +94,17 @@ def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Ref
     m = TOPIC_RE.search(low)
     if m:
         topic = (m.group("topic") or m.group("topic2") or "").strip()
-        if topic:
+        if topic and not set(topic.split()) <= NOT_TOPICS:
             targets = list(draft.get("target_skills") or [])
             if topic not in targets:
                 targets.insert(0, topic)
             changes["target_skills"] = targets[:5]
             changes["goal"] = f"{draft.get('goal') or ''} {topic}".strip()
             said.append(f"more about {topic}")
-    if not changes:
+    if not changes and not said:
         return None
+    # remember the person's own answer the first time a refinement changes it, so "reset" can bring it back
+    for key in RESETTABLE:
+        if key in changes and f"base_{key}" not in draft:
+            changes[f"base_{key}"] = draft.get(key)
     return Refinement(changes, ", ".join(said))

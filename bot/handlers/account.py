@@ -16,6 +16,7 @@ from bot.callbacks import parse
 from bot.handlers.common import Context, person, reply, services
 from bot.keyboards import button
 from bot.nudges.scheduler import ensure_scheduled
+from bot.timezones import zone_label
 
 COMMANDS = (
     ("start", "Begin: a few questions, then picks"),
@@ -91,7 +92,8 @@ def settings_text(user_timezone: str, cadence: str, quiet_start: str, quiet_end:
     label = dict((v, k) for k, v in CADENCES).get(cadence, cadence)
     return (
         "<b>Settings</b>\n"
-        f"Time zone: {user_timezone}\nReminders: {label}\nQuiet hours: {quiet_start}-{quiet_end} (no messages then)"
+        f"Time zone: {zone_label(user_timezone)}\nReminders: {label}\n"
+        f"Quiet hours: {quiet_start}-{quiet_end} (no messages then)"
     )
 
 

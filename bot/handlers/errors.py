@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.handlers.common import Context
 
@@ -16,6 +16,15 @@ async def on_error(update: object, context: Context) -> None:
     err = context.error
     if isinstance(err, Forbidden):
         log.info("user blocked the bot: %s", err)
+        return
+    if isinstance(err, BadRequest) and "not modified" in str(err).lower():
+        # a button tapped twice: the message already says what the tap would set; stop the button's spinner
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is not None:
+            try:
+                await query.answer()
+            except Exception:  # already answered, or the query expired: nothing more to do
+                log.debug("callback already answered")
         return
     if isinstance(err, RetryAfter | TimedOut | NetworkError):
         log.warning("telegram transport problem: %s", err)

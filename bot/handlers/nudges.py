@@ -12,7 +12,9 @@ from bot.callbacks import parse
 from bot.handlers.account import settings_command
 from bot.handlers.common import Context, person, reply, services
 from bot.handlers.progress import ask_hours
+from bot.nudges.policy import zone
 from bot.nudges.scheduler import ensure_scheduled
+from bot.timezones import zone_label
 from store.nudges import NudgeStore
 
 
@@ -54,7 +56,9 @@ async def on_nudge_button(update: Update, context: Context) -> None:
         s.store.update_settings(user.id, snooze_until=until.isoformat(timespec="seconds"))
         NudgeStore(s.db).schedule(user.id, until)
         await query.answer(f"Snoozed for {'a day' if days == 1 else 'a week'}.")
-        await reply(update, context, f"😴 Snoozed until {render.e(f'{until:%-d %b %H:%M} UTC')}.")
+        local = until.astimezone(zone(user.timezone))
+        label = zone_label(user.timezone)
+        await reply(update, context, f"😴 Snoozed until {render.e(f'{local:%-d %b %H:%M} ({label})')}.")
     elif cb.action == "set":
         await query.answer()
         await settings_command(update, context)

@@ -26,7 +26,7 @@ from bot.onboarding import (
     says_no_deadline,
     skip,
 )
-from bot.timezones import parse_timezone
+from bot.timezones import parse_timezone, zone_label
 from recommender.parsing import ParseError, parse_duration, parse_hours_per_week, understand
 from store.models import EnrollmentStatus
 
@@ -228,7 +228,7 @@ async def handle_pending(update: Update, context: Context) -> bool:
             return True
         s.store.update_settings(user.id, timezone=zone)
         s.store.set_pending(user.id, None)
-        await reply(update, context, f"Time zone set to <b>{render.e(zone)}</b>.")
+        await reply(update, context, f"Time zone set to <b>{render.e(zone_label(zone))}</b>.")
         return True
     s.store.set_pending(user.id, None)
     return False
@@ -245,7 +245,17 @@ async def enroll(update: Update, context: Context, credential_id: str, target: d
     if target <= s.today():
         await reply(update, context, "That date has passed. Which later date should I plan for?")
         return
+    before = [x for x in s.store.enrollments(user.id) if x.credential_id == credential.id]
     e = s.store.enroll(user.id, credential.id, credential.hours, s.today(), target, s.now())
+    if before and before[0].status.active:
+        s.store.set_pending(user.id, None)
+        await reply(
+            update,
+            context,
+            f"You're already enrolled in <b>{render.e(credential.title)}</b>: target moved to {target:%-d %B %Y} "
+            f"({e.hours_logged:g} of {e.hours_total:g} h logged so far).",
+        )
+        return
     s.store.add_feedback(user.id, credential.id, "enrolled", s.now())
     s.store.set_pending(user.id, None)
     ensure_scheduled(s, user.id, s.now())

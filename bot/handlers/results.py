@@ -13,8 +13,10 @@ from bot.callbacks import parse
 from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
 from bot.onboarding import next_step, profile_from_draft
 from catalog.schema import Credential
+from recommender.engine import limits_text
 from recommender.path import plan_path
-from recommender.refine import refine
+from recommender.refine import is_refined, refine
+from store.models import EnrollmentStatus
 
 
 async def show_results(update: Update, context: Context, *, more: bool = False) -> State:
@@ -43,7 +45,8 @@ async def show_results(update: Update, context: Context, *, more: bool = False) 
         set_state(context, user.id, State.RESULTS)
         return State.RESULTS
     s.store.record_shown(user.id, [(p.credential.id, p.score) for p in recs.picks], s.now())
-    await reply(update, context, render.results_intro(recs))
+    refined = is_refined(user.draft)
+    await reply(update, context, render.results_intro(recs, limits_text(profile, s.today()), refined))
     for n, pick in enumerate(recs.picks, start=1):
         await reply(update, context, render.card(n, pick), keyboards.card(pick.credential.id))
     await reply(update, context, render.RESULTS_FOOTER, keyboards.results_footer())
@@ -71,6 +74,9 @@ async def on_refine(update: Update, context: Context) -> State:
             "<i>easier</i>, <i>online</i> or <i>something in Python</i>. /start redoes your answers, /help lists "
             "everything I can do.",
         )
+        return State.RESULTS
+    if not change.changes:
+        await reply(update, context, f"{render.e(change.summary[0].upper() + change.summary[1:])}.")
         return State.RESULTS
     draft = {**user.draft, **change.changes}
     s.store.save_draft(user.id, draft, State.RESULTS.value, user.history)
@@ -113,12 +119,24 @@ async def on_card(update: Update, context: Context) -> State | None:
         suggested = s.today() + timedelta(days=max(7, round(credential.hours / pace * 7)))
         later = s.today() + timedelta(days=max(14, round(credential.hours / pace * 7 * 1.5)))
         s.store.set_pending(user.id, {"kind": "enroll", "credential_id": credential.id})
+        profile = profile_from_draft(user.draft)
+        weeks = profile.weeks_available(s.today())
+        target = s.today() + timedelta(days=round(weeks * 7)) if weeks else None
+        warning = ""
+        if target is not None and target > s.today() and suggested > target:
+            needed = credential.hours / max((target - s.today()).days / 7, 1 / 7)
+            warning = (
+                f"\nAt {pace:g} h/week it takes until {suggested:%-d %b %Y}, after your {target:%-d %b %Y} target: "
+                f"finishing by then needs about {needed:.1f} h/week."
+            )
+        else:
+            target = None
         await reply(
             update,
             context,
-            f"Great choice: <b>{render.e(credential.title)}</b> (about {credential.hours:g} h).\n"
+            f"Great choice: <b>{render.e(credential.title)}</b> (about {credential.hours:g} h).{warning}\n"
             f"When do you want to finish? Tap a date or type one (e.g. <i>by 15 March</i>, <i>in 6 weeks</i>).",
-            keyboards.enroll_dates(credential.id, suggested, later),
+            keyboards.enroll_dates(credential.id, suggested, later, target),
         )
     return None
 
@@ -155,8 +173,15 @@ async def send_path(update: Update, context: Context) -> None:
         await reply(update, context, "No picks yet. Answer a few questions with /start first.")
         return
     profile = profile_from_draft(user.draft)
+    enrolled = s.store.enrollments(user.id)
     path = plan_path(
-        picks, today=s.today(), hours_per_week=profile.hours_per_week, deadline=profile.deadline, weeks=profile.weeks
+        picks,
+        today=s.today(),
+        hours_per_week=profile.hours_per_week,
+        deadline=profile.deadline,
+        weeks=profile.weeks,
+        logged={e.credential_id: e.hours_logged for e in enrolled},
+        completed={e.credential_id for e in enrolled if e.status == EnrollmentStatus.COMPLETED},
     )
     await reply(update, context, render.path_text(path))
 

@@ -203,7 +203,8 @@ def choose(plans: Sequence[Plan], history: Sequence[Sent], today: date) -> Decis
     if (today - last_progress).days >= SILENCE_DAYS:
         facts = (*base, ("silent_days", str((today - last_progress).days)), ("per_day", _fmt_hours(per_day)))
         return Decision(True, None, Kind.REENGAGE, p.enrollment_id, facts, "silence")
-    facts = (*base, ("per_day", _fmt_hours(per_day)), ("logged", _fmt_hours(p.hours_logged)))
+    logged = _fmt_hours(p.hours_logged) if p.hours_logged > 0 else "nothing"  # never "5 minutes" for zero
+    facts = (*base, ("per_day", _fmt_hours(per_day)), ("logged", logged))
     return Decision(True, None, Kind.CHECK_IN, p.enrollment_id, facts, "check-in")
 
 

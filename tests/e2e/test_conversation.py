@@ -149,8 +149,13 @@ def test_free_text_refines_and_reranks(tmp_path: Path) -> None:
             for card in cards(shorter):
                 hours = float(card.text.split("about ")[1].split(" h")[0])
                 assert hours <= limit
+            assert "Limits: free only, online, at most" in shorter[1].text and "reset" in shorter[1].text
             confused = await chat.say("hmm")
             assert "cheaper" in confused[-1].text  # a helpful answer, never silence
+            back = await chat.say("reset")
+            assert "back to your own answers" in back[0].text
+            assert "at most" not in back[1].text and "Limits: free only, online." in back[1].text
+            assert "reset" not in back[1].text  # nothing left to undo
 
     run(scenario())
 
@@ -166,6 +171,9 @@ def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
             assert "When do you want to finish?" in ask[-1].text
             enrolled = await chat.press("your pace")
             assert "Enrolled in" in enrolled[-1].text
+            await chat.press("Enroll")
+            again = await chat.press("relaxed")
+            assert "already enrolled" in again[-1].text and "target moved" in again[-1].text
             progress = await chat.say("/progress", until="sendPhoto")
             assert any(s.method == "sendPhoto" and s.photo and s.photo[:8] == b"\x89PNG\r\n\x1a\n" for s in progress)
             logged = await chat.press("+1 h")
@@ -177,7 +185,7 @@ def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
             done = await chat.press("Completed")
             assert any("Congratulations" in (s.text or "") for s in done)
             path = await chat.say("/path")
-            assert "Your learning path" in path[-1].text
+            assert "Your learning path" in path[-1].text and "✅ Done:" in path[-1].text  # not planned again
 
     run(scenario())
 

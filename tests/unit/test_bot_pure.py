@@ -163,3 +163,50 @@ def test_a_time_frame_typed_at_the_hours_or_budget_question_is_kept_for_its_own(
     assert not b.answered and b.draft["deadline"] == "2027-06-30" and "budget" not in b.draft
     with pytest.raises(ParseError, match="How many hours"):
         read_answer(draft, STEP_BY_KEY["hours_per_week"], "2 days a week", TODAY)  # a rate, not a time frame
+
+
+def test_progress_lines_count_modules_only_when_there_are_some() -> None:
+    from bot.render import enrollment_line
+    from store.models import Enrollment, EnrollmentStatus
+
+    def line(modules: int) -> str:
+        e = Enrollment(1, 1, "c", EnrollmentStatus.IN_PROGRESS, TODAY, date(2027, 1, 1), 10, 2, modules, "")
+        return enrollment_line(e, None, TODAY)
+
+    assert "module" not in line(0) and "· 1 module ·" in line(1) and "· 3 modules ·" in line(3)
+
+
+def test_one_missing_skill_is_not_counted_as_one_of_one() -> None:
+    from recommender.reasons import skills_reason
+
+    assert skills_reason(["python"], 1, ["python"]) == "covers the skill you're missing: python"
+    assert skills_reason(["python"], 3, ["python"]).startswith("covers 1 of your 3 missing skills")
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("UTC+5:30", "Asia/Kolkata"), ("India", "Asia/Kolkata"), ("London, UK", "Europe/London"),
+     ("PST", "America/Los_Angeles"), ("EST", "America/New_York"), ("São Paulo", "America/Sao_Paulo"),
+     ("Munich", "Europe/Berlin")],
+)  # fmt: skip
+def test_common_ways_of_naming_a_zone(text: str, zone: str) -> None:
+    assert parse_timezone(text) == zone
+
+
+def test_offset_zones_are_shown_with_the_sign_people_use() -> None:
+    from bot.timezones import zone_label
+
+    assert zone_label("Etc/GMT-1") == "UTC+1" and zone_label("Etc/GMT+5") == "UTC-5"
+    assert zone_label("Europe/Berlin") == "Europe/Berlin"
+
+
+def test_enroll_dates_offer_the_persons_target_when_their_pace_would_miss_it() -> None:
+    from bot.keyboards import enroll_dates
+
+    def labels(target: date | None) -> list[str]:
+        markup = enroll_dates("c", date(2027, 2, 7), date(2027, 3, 14), target)
+        return [b.text for row in markup.inline_keyboard for b in row]
+
+    assert labels(date(2027, 1, 29))[0] == "29 Jan 2027 (your target)"
+    assert labels(None) == ["7 Feb 2027 (your pace)", "14 Mar 2027 (relaxed)"]
+    assert len(labels(date(2027, 3, 1))) == 2  # the pace already meets it

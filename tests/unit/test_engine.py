@@ -126,7 +126,12 @@ def test_reasons_name_the_covered_skills(engine: Recommender) -> None:
     assert covering
     missing = len(result.targeting.missing_skills)
     for pick in covering:
-        assert pick.reasons[0].startswith(f"covers {len(pick.covered)} of your {missing} missing skills: ")
+        head = (
+            "covers the skill you're missing: "
+            if missing == 1
+            else f"covers {len(pick.covered)} of your {missing} missing skills: "
+        )
+        assert pick.reasons[0].startswith(head)
         for skill in pick.covered:
             assert skill in pick.reasons[0]
             assert skill in pick.credential.skills or any(skill in s for s in pick.credential.skills)
@@ -269,7 +274,10 @@ def check_reasons(credential: Credential, covered: tuple[str, ...], missing: int
 
     if covered and not guessed:
         listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
-        assert skills_text == f"covers {len(covered)} of your {missing} missing skills: {listed}"
+        if missing == 1:
+            assert skills_text == f"covers the skill you're missing: {listed}"
+        else:
+            assert skills_text == f"covers {len(covered)} of your {missing} missing skills: {listed}"
     else:
         assert skills_text.startswith("teaches ")
         named = skills_text.removeprefix("teaches ").split(", ")
@@ -529,3 +537,16 @@ def test_a_goal_inside_the_persons_own_occupation_does_not_list_that_occupations
         Profile(role="retail assistant", goal="become a nurse"), FakeEncoder().encode_queries(["become a nurse"])[0]
     )
     assert {"medication administration", "wound care"} <= set(switcher.missing_skills)  # a new occupation: its skills
+
+
+def test_nothing_fits_names_the_limits_when_a_closer_record_lies_outside_them() -> None:
+    catalog = [
+        credential(id="calm", title="Calm Angry Callers", skills=["de-escalation", "angry callers"], format="online"),
+        credential(id="sheets", title="Spreadsheet Basics", skills=["excel", "spreadsheets"], format="in-person"),
+    ]
+    engine = Recommender(catalog, FakeEncoder())
+    limited = engine.recommend(Profile(goal="calm angry callers", format=Format.IN_PERSON, budget=0), today=TODAY)
+    assert limited.weak and [p.credential.id for p in limited.picks] == ["sheets"]
+    assert "within your limits (free only, in person)" in limited.note
+    unserved = engine.recommend(Profile(goal="underwater welding", format=Format.IN_PERSON), today=TODAY)
+    assert unserved.weak and "I have nothing that really teaches" in unserved.note  # nothing closer outside either

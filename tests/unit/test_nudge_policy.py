@@ -178,3 +178,9 @@ def test_templates_rotate_without_repeating() -> None:
 def test_rendered_text_escapes_html() -> None:
     text = render(Kind.CHECK_IN, "ci-2", {"title": "<script>", "left": "3 h", "target": "1 May", "per_day": "1 h"})
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_a_check_in_before_any_logging_says_nothing_is_logged() -> None:
+    fresh = plan(hours_logged=0.0, started_on=START.date(), target_date=date(2027, 3, 1))
+    d = decide(Settings(), [fresh], [], START)
+    assert d.kind == Kind.CHECK_IN and dict(d.facts)["logged"] == "nothing"

@@ -120,3 +120,19 @@ def test_following_the_advised_pace_meets_the_deadline() -> None:
     match = re.search(r"about (\d+) h/week", advice)
     assert match
     assert plan_path(picks, today=TODAY, hours_per_week=int(match.group(1)), deadline=deadline).fits
+
+
+def test_completed_picks_drop_out_and_logged_hours_shorten_a_step() -> None:
+    picks = [step("one", hours=10), step("two", hours=20), step("three", hours=5)]
+    path = plan_path(picks, today=TODAY, hours_per_week=5, logged={"two": 15.0, "one": 10.0}, completed={"one"})
+    assert ids(path.done) == ["one"]
+    assert ids(path.credentials) == ["two", "three"]
+    assert [s.hours for s in path.steps] == [5.0, 5.0] and path.total_hours == 10
+    assert path.steps[0].start == TODAY and path.steps[0].finish == TODAY + timedelta(days=7)
+
+
+def test_a_path_with_everything_done_says_so() -> None:
+    from bot.render import path_text
+
+    path = plan_path([step("one")], today=TODAY, hours_per_week=5, completed={"one"})
+    assert not path.steps and "Everything on your path is done" in path_text(path)
