@@ -33,7 +33,15 @@ def _role(text: str, today: date) -> dict[str, Any]:
     return {"role": _short_text(text, "your current role")}
 
 
+UNSURE = re.compile(r"(idk|i don'?t know|dunno|no idea|not sure( yet)?|unsure|anything|whatever|no clue|\?+)[.!]*")
+
+
 def _goal(text: str, today: date) -> dict[str, Any]:
+    if UNSURE.fullmatch(" ".join(text.lower().split())):
+        raise ParseError(
+            "No problem, we can start from what you enjoy. What kind of work do you like, or what would you like "
+            "to be better at? For example 'working with numbers', 'helping customers', 'building websites'."
+        )
     return {"goal": _short_text(text, "your goal")}
 
 

@@ -128,13 +128,16 @@ def details(c: Credential) -> str:
         f"<b>Time:</b> about {fmt_hours(c.hours)}, typically {fmt_weeks(c.weeks)} at {c.hours_per_week:g} h/week",
         f"<b>Cost:</b> {'free' if c.cost == 0 else e(fmt_money(c.cost, c.currency))}",
         f"<b>Format:</b> {FORMAT_WORDS[c.format]} · language: {e(c.language)}",
-        f"<b>How it is earned:</b> {e(', '.join(x.value.replace('-', ' ') for x in c.earn_by))}",
+        f"<b>How it is earned:</b> {e(', '.join(EARN_WORDS.get(x.value, x.value) for x in c.earn_by))}",
     ]
     if c.prerequisites:
         lines.append(f"<b>Prerequisites:</b> {e(', '.join(c.prerequisites))}")
     lines.append(f'<a href="{e(c.url, quote=True)}">Provider page</a>')
     lines.append(f"<i>Facts as of {e(c.as_of)} from {e(c.source)}; check the provider for today's figures.</i>")
     return "\n".join(lines)
+
+
+EARN_WORDS = {"lectures-seminars": "lectures or seminars", "workplace-application": "applying it at work"}
 
 
 def path_text(path: LearningPath) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.schema import Credential
+from recommender.reasons import fmt_money
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,14 @@ TOPIC_RE = re.compile(
 
 RESETTABLE = ("budget", "currency", "format", "goal")  # onboarding answers a refinement may change
 REFINED_ONLY: dict[str, Any] = {"max_hours": None, "level": None, "target_skills": []}  # set only by refinements
+
+
+def _round_down(amount: float) -> float:
+    """132 -> 130, 1480 -> 1400: a cap people would say."""
+    if amount < 20:
+        return float(int(amount))
+    step = 10 if amount < 200 else 50 if amount < 1000 else 100
+    return float(int(amount // step * step))
 
 
 def is_refined(draft: dict[str, Any]) -> bool:
@@ -64,8 +73,9 @@ def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Ref
         current = draft.get("budget")
         if current is not None:
             cap = min(cap, current * 0.5)
-        changes["budget"] = float(cap)
-        said.append("free only" if cap <= 0 else f"under {cap:.0f} {draft.get('currency') or 'USD'}")
+        cap = float(_round_down(cap))
+        changes["budget"] = cap
+        said.append("free only" if cap <= 0 else f"under about {fmt_money(cap, draft.get('currency') or 'USD')}")
     if re.search(r"\b(shorter|quicker|faster|less time|too long|smaller)\b", low):
         hours = [c.hours for c in shown] or [40.0]
         cap = max(1.0, round(statistics.median(hours) * 0.6))

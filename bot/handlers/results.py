@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 from telegram import Update
@@ -66,6 +67,10 @@ async def on_refine(update: Update, context: Context) -> State:
         return await start_onboarding(update, context, greet=False)
     shown = s.last_picks(user.id)
     change = refine(text_of(update), user.draft, shown)
+    if change is None and re.fullmatch(r"(thanks?( you)?|thx|ty|cheers|great|perfect|cool|ok(ay)?)[.! 🙏👍]*",
+                                       text_of(update).lower()):  # fmt: skip
+        await reply(update, context, "You're welcome! Tap <b>Enroll</b> on a card when you're ready, or /path.")
+        return State.RESULTS
     if change is None:
         await reply(
             update,

@@ -152,6 +152,7 @@ def test_free_text_refines_and_reranks(tmp_path: Path) -> None:
             assert "Limits: free only, online, at most" in shorter[1].text and "reset" in shorter[1].text
             confused = await chat.say("hmm")
             assert "cheaper" in confused[-1].text  # a helpful answer, never silence
+            assert "You're welcome" in (await chat.say("thanks!"))[-1].text
             back = await chat.say("reset")
             assert "back to your own answers" in back[0].text
             assert "at most" not in back[1].text and "Limits: free only, online." in back[1].text

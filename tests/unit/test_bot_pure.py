@@ -210,3 +210,9 @@ def test_enroll_dates_offer_the_persons_target_when_their_pace_would_miss_it() -
     assert labels(date(2027, 1, 29))[0] == "29 Jan 2027 (your target)"
     assert labels(None) == ["7 Feb 2027 (your pace)", "14 Mar 2027 (relaxed)"]
     assert len(labels(date(2027, 3, 1))) == 2  # the pace already meets it
+
+
+@pytest.mark.parametrize("text", ["idk", "not sure yet", "No idea!", "??"])
+def test_an_unsure_goal_gets_a_nudge_towards_what_the_person_enjoys(text: str) -> None:
+    with pytest.raises(ParseError, match="what you enjoy"):
+        read_answer({"role": "waiter"}, STEP_BY_KEY["goal"], text, TODAY)

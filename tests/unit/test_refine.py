@@ -53,3 +53,9 @@ def test_reset_brings_back_the_persons_own_answers() -> None:
 def test_reset_without_refinements_says_there_is_nothing_to_undo() -> None:
     change = refine("clear filters", {"goal": "ux design", "budget": 0}, [])
     assert change is not None and change.changes == {} and "nothing to reset" in change.summary
+
+
+def test_a_cheaper_cap_is_a_round_amount_in_the_persons_currency() -> None:
+    shown = [credential(id="a", cost=165)]
+    change = refine("cheaper", {"budget": None, "currency": "GBP"}, shown)
+    assert change is not None and change.changes["budget"] == 130.0 and change.summary == "under about £130"
