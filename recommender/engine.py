@@ -302,6 +302,8 @@ class Recommender:
             guessed = self.space.nearest_phrases(sims, 6, GOAL_SKILL_FLOOR, taken=targets)
             targets += guessed
         targets = list(dict.fromkeys(t for t in targets if t))
+        # one skill once: "azure" asked for and "microsoft azure" from the occupation are one gap, not two
+        targets = [t for i, t in enumerate(targets) if not any(words_match(t, u) for u in targets[:i])]
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
         if (
             role_match

@@ -550,3 +550,9 @@ def test_nothing_fits_names_the_limits_when_a_closer_record_lies_outside_them() 
     assert "within your limits (free only, in person)" in limited.note
     unserved = engine.recommend(Profile(goal="underwater welding", format=Format.IN_PERSON), today=TODAY)
     assert unserved.weak and "I have nothing that really teaches" in unserved.note  # nothing closer outside either
+
+
+def test_one_skill_named_two_ways_is_one_gap() -> None:
+    engine = Recommender(sample_catalog(), FakeEncoder())
+    t = engine.targeting(Profile(goal="cloud", target_skills=("Azure", "Microsoft Azure", "SQL")), None)
+    assert t.target_skills == ("azure", "sql")
