@@ -554,5 +554,5 @@ def test_nothing_fits_names_the_limits_when_a_closer_record_lies_outside_them() 
 
 def test_one_skill_named_two_ways_is_one_gap() -> None:
     engine = Recommender(sample_catalog(), FakeEncoder())
-    t = engine.targeting(Profile(goal="cloud", target_skills=("Azure", "Microsoft Azure", "SQL")), None)
+    t = engine.targeting(Profile(role="analyst", target_skills=("Azure", "Microsoft Azure", "SQL")), None)
     assert t.target_skills == ("azure", "sql")
