@@ -33,6 +33,7 @@ from recommender.skills import (
     SkillSpace,
     Targeting,
     normalize_skill,
+    same_words,
     words_match,
 )
 
@@ -303,7 +304,13 @@ class Recommender:
             targets += guessed
         targets = list(dict.fromkeys(t for t in targets if t))
         # one skill once: "azure" asked for and "microsoft azure" from the occupation are one gap, not two
-        targets = [t for i, t in enumerate(targets) if not any(words_match(t, u) for u in targets[:i])]
+        words = [t.split() for t in targets]
+        shared = [set(w) for w in words]  # a cheap first test: most pairs share no word at all
+        kept: list[int] = []
+        for i in range(len(targets)):
+            if not any(shared[i] & shared[j] and same_words(words[i], words[j]) for j in kept):
+                kept.append(i)
+        targets = [targets[i] for i in kept]
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
         if (
             role_match

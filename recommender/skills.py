@@ -76,10 +76,14 @@ def text_words(text: str) -> list[str]:
 
 def words_match(a: str, b: str) -> bool:
     """Same phrase, or one is a whole-word part of the other ("python" in "python programming")."""
-    ta, tb = normalize_skill(a).split(), normalize_skill(b).split()
+    return same_words(normalize_skill(a).split(), normalize_skill(b).split())
+
+
+def same_words(ta: Sequence[str], tb: Sequence[str]) -> bool:
+    """words_match on phrases already normalized and split (the hot path of targeting)."""
     if not ta or not tb:
         return False
-    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    short, long = (list(ta), list(tb)) if len(ta) <= len(tb) else (list(tb), list(ta))
     if len(short) == 1 and len(short[0]) < 2:
         return False
     n = len(short)
