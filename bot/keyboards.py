@@ -44,6 +44,16 @@ def results_footer() -> InlineKeyboardMarkup:
     )  # fmt: skip
 
 
+EDIT_LABELS = ("Role", "Goal", "Skills", "Hours a week", "Time frame", "Budget", "Format")
+
+
+def change_answers() -> InlineKeyboardMarkup:
+    """One button per answer (res:edit:<step number>), and a full restart."""
+    buttons = [button(label, "res", "edit", i) for i, label in enumerate(EDIT_LABELS)]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup([*rows, [button("Start over", "res", "restart")]])
+
+
 def enroll_dates(credential_id: str, suggested: date, later: date, target: date | None = None) -> InlineKeyboardMarkup:
     """Finish-date choices; the person's own target first when their pace would miss it."""
     r = ref(credential_id)

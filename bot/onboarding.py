@@ -264,6 +264,13 @@ def skip(draft: dict[str, Any], step: Step) -> dict[str, Any]:
     return {**draft, **step.skipped}
 
 
+def forget_answer(draft: dict[str, Any], history: list[str], step: Step) -> tuple[dict[str, Any], list[str]]:
+    """The draft without one answer (and what refinements derived from it), so only that question is asked again."""
+    remove = {step.key, *step.skipped, *(k for k, s in STEP_OF.items() if s == step.key)}
+    remove |= {f"base_{k}" for k in remove}
+    return {k: v for k, v in draft.items() if k not in remove}, [h for h in history if h != step.key]
+
+
 def back(draft: dict[str, Any], history: list[str]) -> tuple[dict[str, Any], list[str]]:
     """Forget the most recent answer so it is asked again."""
     if not history:

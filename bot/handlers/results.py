@@ -12,7 +12,7 @@ from telegram.ext import ConversationHandler
 from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
-from bot.onboarding import next_step, profile_from_draft
+from bot.onboarding import STEPS, forget_answer, next_step, profile_from_draft
 from catalog.schema import Credential
 from recommender.engine import limits_text
 from recommender.path import plan_path
@@ -154,11 +154,19 @@ async def on_results_button(update: Update, context: Context) -> State | int | N
     assert query is not None
     cb = parse(query.data)
     await query.answer()
-    if cb is None or cb.action not in {"more", "path", "change"}:
+    if cb is None or cb.action not in {"more", "path", "change", "edit", "restart"}:
         await reply(update, context, "That button is out of date. /recommend shows fresh picks.")
         return None
     user = person(update, context)
     if cb.action == "change":
+        summary = render.understood_summary(user.draft).replace("Got it: ", "Your answers: ") or "No answers yet."
+        await reply(update, context, f"{summary}\nWhich one do you want to change?", keyboards.change_answers())
+        return State.RESULTS
+    if cb.action == "edit" and cb.args and cb.args[0].isdigit() and int(cb.args[0]) < len(STEPS):
+        draft, history = forget_answer(dict(user.draft), list(user.history), STEPS[int(cb.args[0])])
+        services(context).store.save_draft(user.id, draft, State.ASKING.value, history)
+        return await start_onboarding(update, context, greet=False)
+    if cb.action in {"edit", "restart"}:
         services(context).store.save_draft(user.id, {}, State.ASKING.value, [])
         await reply(update, context, "Let's go through your answers again.")
         return await start_onboarding(update, context, greet=False)

@@ -48,6 +48,23 @@ def test_full_onboarding_by_buttons_gives_five_explained_free_online_cards(tmp_p
     run(scenario())
 
 
+def test_change_my_answers_changes_one_answer_and_keeps_the_rest(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await onboard_by_buttons(chat)
+            menu = await chat.press("Change my answers")
+            assert "Your answers:" in menu[-1].text and "budget: free only" in menu[-1].text
+            assert [t for t, _ in _buttons(menu[-1])][-1] == "Start over"
+            asked = await chat.press("Budget")
+            assert "What can you spend?" in asked[-1].text and "6 of 7" in asked[-1].text
+            picks = cards(await chat.press("Up to $100"))
+            assert picks and all("at your 5 h/week" in c.text for c in picks)  # hours kept
+            assert not w.emu.errors
+
+    run(scenario())
+
+
 def test_onboarding_by_typed_text_with_back_and_a_bad_answer(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with world(tmp_path) as w:

@@ -216,3 +216,14 @@ def test_enroll_dates_offer_the_persons_target_when_their_pace_would_miss_it() -
 def test_an_unsure_goal_gets_a_nudge_towards_what_the_person_enjoys(text: str) -> None:
     with pytest.raises(ParseError, match="what you enjoy"):
         read_answer({"role": "waiter"}, STEP_BY_KEY["goal"], text, TODAY)
+
+
+def test_forgetting_one_answer_keeps_the_others_and_its_refinement_memory() -> None:
+    from bot.onboarding import forget_answer
+
+    draft = {"role": "x", "goal": "y", "skills": [], "hours_per_week": 5, "weeks": 12, "deadline": None,
+             "budget": 0, "currency": "USD", "base_budget": None, "format": "online"}  # fmt: skip
+    new, history = forget_answer(draft, ["role", "goal", "skills", "weeks", "budget"], STEP_BY_KEY["budget"])
+    assert "budget" not in new and "currency" not in new and "base_budget" not in new
+    assert new["hours_per_week"] == 5 and history == ["role", "goal", "skills", "weeks"]
+    assert next_step(new) == STEP_BY_KEY["budget"]
