@@ -68,12 +68,14 @@ def progress(enrollment: Enrollment) -> InlineKeyboardMarkup:
     i = enrollment.id
     if enrollment.status == EnrollmentStatus.COMPLETED:
         return InlineKeyboardMarkup([])
-    if enrollment.status in (EnrollmentStatus.ON_HOLD, EnrollmentStatus.WITHDREW):
+    if enrollment.status == EnrollmentStatus.WITHDREW:
         return InlineKeyboardMarkup([[button("▶️ Resume", "prog", "r", i)]])
+    if enrollment.status == EnrollmentStatus.ON_HOLD:
+        return InlineKeyboardMarkup([[button("▶️ Resume", "prog", "r", i), button("Withdraw", "prog", "w", i)]])
     return InlineKeyboardMarkup(
         [[button("+1 h", "prog", "h", i, 1), button("+2 h", "prog", "h", i, 2), button("Log hours…", "prog", "l", i)],
          [button("Module done", "prog", "m", i), button("Completed ✅", "prog", "c", i)],
-         [button("Pause", "prog", "p", i), button("Withdraw", "prog", "w", i)]]
+         [button("Pause", "prog", "p", i), button("Withdraw", "prog", "w", i), button("New date", "prog", "d", i)]]
     )  # fmt: skip
 
 

@@ -72,7 +72,7 @@ async def on_progress_button(update: Update, context: Context) -> None:
     cb = parse(query.data)
     s = services(context)
     user = person(update, context)
-    if cb is None or not cb.args or not cb.args[0].isdigit() or cb.action not in set("hlmcpwr"):
+    if cb is None or not cb.args or not cb.args[0].isdigit() or cb.action not in set("hlmcpwrd"):
         await query.answer("That button is out of date. /progress shows fresh ones.", show_alert=True)
         return
     enrollment = s.store.get_enrollment(user.id, int(cb.args[0]))
@@ -91,6 +91,16 @@ async def on_progress_button(update: Update, context: Context) -> None:
     elif cb.action == "l":
         await query.answer()
         await ask_hours(update, context, enrollment.id)
+        return
+    elif cb.action == "d":
+        await query.answer()
+        s.store.set_pending(user.id, {"kind": "enroll", "credential_id": enrollment.credential_id})
+        await reply(
+            update,
+            context,
+            f"Now due {enrollment.target_date:%-d %B %Y}. Which new date? For example <i>by 15 March</i> or "
+            "<i>in 6 weeks</i> (or <i>cancel</i>).",
+        )
         return
     elif cb.action == "m":
         enrollment = s.store.log_progress(user.id, enrollment.id, now, module=True)

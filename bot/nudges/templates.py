@@ -37,7 +37,7 @@ TEMPLATES: dict[Kind, tuple[tuple[str, str], ...]] = {
     ),
     Kind.DEADLINE: (
         ("dl-1", "⏰ {days} days left for <b>{title}</b> ({target}). {left} to go: about {per_day} a day."),
-        ("dl-2", "Target date for <b>{title}</b> is close: {target}. Need more time? You can pick a new date."),
+        ("dl-2", "Target date for <b>{title}</b> is close: {target}. Need more time? /progress has a New date button."),
     ),
     Kind.COMPLETED: (
         ("cp-1", "🎉 You finished <b>{title}</b>! Congratulations. Next on your path: {next}."),

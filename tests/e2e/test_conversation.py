@@ -200,6 +200,11 @@ def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
             await chat.press("Log hours")
             typed = await chat.say("45 min")
             assert "Logged 0.75 h" in typed[-1].text
+            ask_date = await chat.press("New date")
+            assert "Which new date?" in ask_date[-1].text
+            moved = await chat.say("in 10 weeks")
+            assert "target moved" in moved[-1].text
+            await chat.say("/progress", until="sendPhoto")
             done = await chat.press("Completed")
             assert any("Congratulations" in (s.text or "") for s in done)
             path = await chat.say("/path")

@@ -227,3 +227,16 @@ def test_forgetting_one_answer_keeps_the_others_and_its_refinement_memory() -> N
     assert "budget" not in new and "currency" not in new and "base_budget" not in new
     assert new["hours_per_week"] == 5 and history == ["role", "goal", "skills", "weeks"]
     assert next_step(new) == STEP_BY_KEY["budget"]
+
+
+def test_a_paused_enrollment_can_be_withdrawn_and_an_active_one_re_dated() -> None:
+    from bot.keyboards import progress
+    from store.models import Enrollment, EnrollmentStatus
+
+    def labels(status: EnrollmentStatus) -> list[str]:
+        e = Enrollment(1, 1, "c", status, TODAY, date(2027, 1, 1), 10, 2, 0, "")
+        return [b.text for row in progress(e).inline_keyboard for b in row]
+
+    assert labels(EnrollmentStatus.ON_HOLD) == ["▶️ Resume", "Withdraw"]
+    assert "New date" in labels(EnrollmentStatus.IN_PROGRESS)
+    assert labels(EnrollmentStatus.WITHDREW) == ["▶️ Resume"]
