@@ -25,7 +25,7 @@ from recommender.index import EmbeddingCache, IndexReport
 from recommender.lexical import LexicalIndex
 from recommender.money import to_usd
 from recommender.profile import Profile, goal_topic
-from recommender.reasons import FORMAT_WORDS, fmt_money, reasons_for
+from recommender.reasons import FORMAT_WORDS, display_skill, fmt_money, reasons_for
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
 from recommender.skills import (
     GOAL_SKILL_FLOOR,
@@ -211,7 +211,7 @@ class Recommender:
     def _skill_space(self, occupations: Sequence[Occupation], progress: bool) -> SkillSpace:
         labels: dict[str, str] = {}
         for skill in [s for c in self.credentials for s in c.skills] + [s for o in occupations for s in o.skills]:
-            labels.setdefault(normalize_skill(skill), " ".join(skill.lower().split()))
+            labels.setdefault(normalize_skill(skill), display_skill(" ".join(skill.lower().split())))
         labels.pop("", None)
         phrases = sorted(labels)
         phrase_vecs = self._vectors([(f"skill:{p}", _digest(p), p) for p in phrases], progress, "Skills")

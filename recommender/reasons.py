@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from catalog.schema import Credential, Format
@@ -33,7 +34,34 @@ def fmt_money(amount: float, currency: str) -> str:
     return f"{sign}{value}" if sign else f"{value} {currency}"
 
 
+_ACRONYMS = {w: w.upper() for w in (
+    "sql", "aws", "gcp", "seo", "sem", "ux", "ui", "hl7", "fhir", "crm", "api", "ehr", "emr", "esg", "gri", "sasb",
+    "ghg", "capm", "pmp", "cpa", "cfa", "cma", "ml", "ai", "it", "hr", "dei", "kpi", "csat", "nps", "sla", "itil",
+    "saas", "b2b", "b2c", "etl", "bi", "gaap", "ifrs", "hipaa", "cpt", "icd", "cm", "pcs", "edrm", "esi", "irb",
+    "edc", "nist", "siem", "iam", "ec2", "s3", "vpc", "html", "css", "php", "json", "xml", "rest", "sdlc", "qa",
+    "ci", "cd", "ppc", "cro", "roi", "p&l", "s&op", "m&a", "ngss", "ela", "esl", "lms", "addie", "scorm", "wcag",
+    "nlp", "llm", "gpu", "vpn", "dns", "tcp", "ip", "ccna", "mos", "rhit", "cca", "cpc", "cbcs", "cmaa", "cnml",
+    "rca", "ceds", "pmi", "ats", "hris", "okr",
+)}  # fmt: skip
+_ACRONYMS |= {"apis": "APIs", "kpis": "KPIs", "slas": "SLAs", "llms": "LLMs", "okrs": "OKRs"}
+# product and platform names (none of them an everyday word in a skill phrase)
+_ACRONYMS |= {w.lower(): w for w in (
+    "Python", "Excel", "Tableau", "Figma", "Salesforce", "HubSpot", "Zendesk", "QuickBooks", "Xero", "Epic", "Cerner",
+    "JavaScript", "TypeScript", "Java", "Linux", "Azure", "Google", "Microsoft", "PowerPoint", "SharePoint", "Jira",
+    "Asana", "Trello", "Canva", "WordPress", "Docker", "Kubernetes", "Git", "GitHub", "Selenium", "Playwright",
+    "Relativity", "REDCap", "Scrum", "Westlaw", "LexisNexis", "Splunk", "Kaggle", "Copilot", "ChatGPT", "Shopify",
+)}  # fmt: skip
+
+
+def display_skill(phrase: str) -> str:
+    """'rest apis', 'icd-10-cm', 'ux research' -> 'REST APIs', 'ICD-10-CM', 'UX research': stored lower case, shown
+    the way people write them."""
+    return re.sub(r"[a-z0-9&]+", lambda m: _ACRONYMS.get(m.group(0), m.group(0)), phrase)
+
+
 def skills_reason(covered: Sequence[str], missing_count: int, teaches: Sequence[str], guessed: bool = False) -> str:
+    covered = [display_skill(c) for c in covered]
+    teaches = [display_skill(t) for t in teaches]
     if covered and missing_count and not guessed:
         listed = ", ".join(covered[:5]) + (", ..." if len(covered) > 5 else "")
         if missing_count == 1:

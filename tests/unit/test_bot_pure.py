@@ -179,7 +179,7 @@ def test_progress_lines_count_modules_only_when_there_are_some() -> None:
 def test_one_missing_skill_is_not_counted_as_one_of_one() -> None:
     from recommender.reasons import skills_reason
 
-    assert skills_reason(["python"], 1, ["python"]) == "covers the skill you're missing: python"
+    assert skills_reason(["python"], 1, ["python"]) == "covers the skill you're missing: Python"
     assert skills_reason(["python"], 3, ["python"]).startswith("covers 1 of your 3 missing skills")
 
 
