@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from recommender.parsing import (
+    RATE,
     ParseError,
     Understood,
     parse_budget,
@@ -207,7 +208,6 @@ def logistics_only(text: str) -> bool:
 
 
 DURATION_WORDS = re.compile(r"\b(weeks?|months?|years?|by|until|before)\b")
-RATE = re.compile(r"\b(a|per|each|every)\s+(week|day|month)\b|/\s*(week|day)|\b(weekly|daily)\b")  # "2 days a week"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +243,7 @@ def read_answer(draft: dict[str, Any], step: Step, text: str, today: date) -> Re
             low = text.lower()
             if step.key != "weeks" and "weeks" not in draft and DURATION_WORDS.search(low) and not RATE.search(low):
                 with contextlib.suppress(ParseError):
-                    d = parse_duration(text, today)
-                    frame = {"weeks": d.weeks, "deadline": d.deadline.isoformat() if d.deadline else None}
+                    frame = _deadline(text, today)
                     return Reading({**draft, **frame}, False, frame)
             raise
         return Reading({**draft, **noted, **own}, True, noted)
@@ -264,9 +263,14 @@ def skip(draft: dict[str, Any], step: Step) -> dict[str, Any]:
     return {**draft, **step.skipped}
 
 
+def answer_keys(step: Step) -> set[str]:
+    """Every draft key one question's answer sets ("weeks" also sets "deadline", "budget" also "currency")."""
+    return {step.key, *step.skipped, *(k for k, s in STEP_OF.items() if s == step.key)}
+
+
 def forget_answer(draft: dict[str, Any], history: list[str], step: Step) -> tuple[dict[str, Any], list[str]]:
     """The draft without one answer (and what refinements derived from it), so only that question is asked again."""
-    remove = {step.key, *step.skipped, *(k for k, s in STEP_OF.items() if s == step.key)}
+    remove = answer_keys(step)
     remove |= {f"base_{k}" for k in remove}
     return {k: v for k, v in draft.items() if k not in remove}, [h for h in history if h != step.key]
 
@@ -275,11 +279,7 @@ def back(draft: dict[str, Any], history: list[str]) -> tuple[dict[str, Any], lis
     """Forget the most recent answer so it is asked again."""
     if not history:
         return draft, history
-    last = history[-1]
-    step = STEP_BY_KEY[last]
-    remove = set(step.skipped) | {step.key} | ({"currency"} if last == "budget" else set())
-    if last == "weeks":
-        remove |= {"deadline"}
+    remove = answer_keys(STEP_BY_KEY[history[-1]])
     return {k: v for k, v in draft.items() if k not in remove}, history[:-1]
 
 

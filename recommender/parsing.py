@@ -28,6 +28,8 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 NUM = r"(\d+(?:[.,]\d+)?)"
+HOUR_UNIT = re.compile(r"\d\s*h\b|\b(h|hrs?|hours?)\b")  # "5h", "5 hours", "an hour"
+RATE = re.compile(r"\b(a|per|each|every)\s+(week|day|month)\b|/\s*(week|day)|\b(weekly|daily)\b")  # "2 days a week"
 
 
 def _number(token: str) -> float:
@@ -59,7 +61,7 @@ def parse_hours_per_week(text: str) -> float:
         raise ParseError("Tell me roughly how many hours a week you can study, for example '5' or '3 hours'.")
     if re.match(r"^\s*[-−]\s*\d", low):
         raise ParseError("The hours need to be more than zero. Even 1 hour a week is a start!")
-    hour_unit = re.search(r"\d\s*h\b|\b(h|hrs?|hours?|mins?|minutes?)\b", low) is not None
+    hour_unit = HOUR_UNIT.search(low) is not None or re.search(r"\b(mins?|minutes?)\b", low) is not None
     if not hour_unit and re.search(r"\b(days?|weeks?|months?|years?|weekends?)\b", low):
         raise ParseError(f"How many hours is {text!r}? Tell me the hours a week, for example '5 hours' or '1 h a day'.")
     if re.search(r"\bhalf an? hour\b", low) and not re.search(r"\d", low):
@@ -130,9 +132,9 @@ def parse_duration(text: str, today: date) -> Duration:
             deadline = _month_end(y + 1, month) if day == 0 else date(y + 1, month, day)
         return _future(deadline, today)
     # "10h a week" is a pace, not a time frame; "3 months, 10 h a week" is both
-    low = re.sub(r"\b(?:a|per|each|every)\s+(?:week|day|month)\b|\b(?:weekly|daily)\b", " ", low)
+    low = RATE.sub(" ", low)
     unit = re.search(r"\b(day|week|wk|month|mo|year|yr)s?\b", low)
-    if not unit and re.search(r"\d\s*h\b|\b(h|hrs?|hours?)\b", low):
+    if not unit and HOUR_UNIT.search(low):
         raise ParseError(
             "That sounds like hours a week. For how long, or by when? For example '3 months' or 'by June'."
         )
@@ -202,7 +204,7 @@ def parse_budget(text: str, default_currency: str = "USD") -> Budget:
     time_frame = re.fullmatch(r"(about |around )?\d+(\.\d+)?\s*(days?|weeks?|months?|years?)", low) or re.match(
         r"(by|until|before)\b", low
     )
-    if (time_frame or re.search(r"\d\s*h\b|\b(h|hrs?|hours?)\b", low)) and not re.search(r"[$£€₹¥]", text):
+    if (time_frame or HOUR_UNIT.search(low)) and not re.search(r"[$£€₹¥]", text):
         raise ParseError("That sounds like time, not money. What can you spend? For example 'free only' or '$100'.")
     amounts = re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*(k\b)?", low)
     if len(amounts) >= 2 and re.search(r"\d\s*(-|–|to|and)\s*[$£€]?\s*\d", low):
