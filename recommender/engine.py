@@ -33,7 +33,7 @@ from recommender.skills import (
     SkillSpace,
     Targeting,
     normalize_skill,
-    same_words,
+    one_per_skill,
     words_match,
 )
 
@@ -302,15 +302,8 @@ class Recommender:
             sims = phrase_sims if phrase_sims is not None else self.space.vectors @ goal_vector
             guessed = self.space.nearest_phrases(sims, 6, GOAL_SKILL_FLOOR, taken=targets)
             targets += guessed
-        targets = list(dict.fromkeys(t for t in targets if t))
         # one skill once: "azure" asked for and "microsoft azure" from the occupation are one gap, not two
-        words = [t.split() for t in targets]
-        shared = [set(w) for w in words]  # a cheap first test: most pairs share no word at all
-        kept: list[int] = []
-        for i in range(len(targets)):
-            if not any(shared[i] & shared[j] and same_words(words[i], words[j]) for j in kept):
-                kept.append(i)
-        targets = [targets[i] for i in kept]
+        targets = one_per_skill(list(dict.fromkeys(t for t in targets if t)))
         known = [normalize_skill(s) for s in profile.skills if normalize_skill(s)]
         if (
             role_match
@@ -385,19 +378,19 @@ class Recommender:
         query, qvec, phrase_sims, targeting = reading.text, reading.vector, reading.phrase_sims, reading.targeting
         available = profile.available_hours(today)
 
-        mask = self.allowed(profile, today)
+        passes = self.allowed(profile, today)  # the person's hard filters only
+        mask = passes.copy()
         hidden = set(exclude) | (set(feedback.hidden) if feedback else set())
         for cid in hidden:
             if cid in self.by_id:
                 mask[self.by_id[cid]] = False
         allowed = np.nonzero(mask)[0]
+        missing = list(targeting.missing_skills)
+        labels = {m: self.space.label(m) for m in missing}
         if len(allowed) == 0:
-            labels = {m: self.space.label(m) for m in targeting.missing_skills}
             message = "Nothing in the catalog passes your filters."
             return Recommendations((), targeting, True, message, 0, available, labels=labels)
 
-        missing = list(targeting.missing_skills)
-        labels = {m: self.space.label(m) for m in missing}
         missing_vecs = self._phrase_vectors(missing) if missing else None
         semantic_query = qvec
         if missing_vecs is not None:
@@ -478,16 +471,16 @@ class Recommender:
         weak = is_weak_match(parts["semantic"], parts["phrase"], [p.covered for p in picks], targeting)
         note = ""
         if weak:
-            closer = self._closer_outside(profile, today, dense, semantic_query, phrase_sims)
+            closer = self._closer_outside(passes, dense, semantic_query, phrase_sims)
             note = no_match_note(profile, limits_text(profile, today) if closer else "")
         return Recommendations(tuple(picks), targeting, weak, note, len(allowed), available, tuple(hidden), labels)
 
     def _closer_outside(
-        self, profile: Profile, today: date, dense: np.ndarray, semantic_query: np.ndarray, phrase_sims: np.ndarray
+        self, passes: np.ndarray, dense: np.ndarray, semantic_query: np.ndarray, phrase_sims: np.ndarray
     ) -> bool:
-        """Would a record the person's hard filters exclude have been a real match? Checked only when nothing
-        within the filters is, on the 20 excluded records stage 1 ranks highest."""
-        outside = np.nonzero(~self.allowed(profile, today))[0]
+        """Would a record the person's hard filters (`passes`) exclude have been a real match? Checked only when
+        nothing within the filters is, on the 20 excluded records stage 1 ranks highest."""
+        outside = np.nonzero(~passes)[0]
         if len(outside) == 0:
             return False
         top = outside[np.argsort(-dense[outside])[:20]]

@@ -90,6 +90,18 @@ def same_words(ta: Sequence[str], tb: Sequence[str]) -> bool:
     return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
+def one_per_skill(phrases: Sequence[str]) -> list[str]:
+    """Normalized phrases in order, each dropped when an earlier one names the same words ("microsoft azure" after
+    "azure"). Runs per request: a pair sharing no word at all is ruled out before the phrase test."""
+    words = [p.split() for p in phrases]
+    shared = [set(w) for w in words]
+    kept: list[int] = []
+    for i in range(len(phrases)):
+        if not any(shared[i] & shared[j] and same_words(words[i], words[j]) for j in kept):
+            kept.append(i)
+    return [phrases[i] for i in kept]
+
+
 def word_grams(tokens: Sequence[str], longest: int) -> list[str]:
     """Every run of 1..longest consecutive words, shortest first ("data", "analyst", "data analyst")."""
     return [" ".join(tokens[i : i + n]) for n in range(1, longest + 1) for i in range(len(tokens) - n + 1)]
