@@ -59,7 +59,7 @@ def question(text: str, hint: str, pos: str) -> str:
     return f"<b>{e(text)}</b>  <i>({pos})</i>\n{e(hint)}"
 
 
-def understood_summary(fields: dict[str, object]) -> str:
+def understood_summary(fields: dict[str, object], lead: str = "Got it: ") -> str:
     labels = {
         "role": "role", "goal": "goal", "skills": "skills", "hours_per_week": "hours a week",
         "weeks": "weeks", "deadline": "deadline", "budget": "budget", "format": "format",
@@ -78,7 +78,7 @@ def understood_summary(fields: dict[str, object]) -> str:
         if isinstance(value, float):
             value = f"{value:g}"
         bits.append(f"{label}: {e(str(value))}")
-    return "Got it: " + "; ".join(bits) + "." if bits else ""
+    return lead + "; ".join(bits) + "." if bits else ""
 
 
 def card(n: int, pick: Pick) -> str:

@@ -55,27 +55,28 @@ def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Ref
     low = " ".join(text.lower().strip(" .!?").split())
     if re.fullmatch(r"(reset|undo|start over|clear( the)? (filters|limits)|remove( the)? (filters|limits)|"
                     r"reset( the)? (filters|limits))( please)?", low):  # fmt: skip
-        restored = {k: draft[f"base_{k}"] for k in RESETTABLE if f"base_{k}" in draft}
-        cleared = {k: v for k, v in REFINED_ONLY.items() if draft.get(k)}
         if not is_refined(draft):
             return Refinement({}, "there is nothing to reset: these picks use your own answers")
+        restored = {k: draft[f"base_{k}"] for k in RESETTABLE if f"base_{k}" in draft}
+        cleared = {k: v for k, v in REFINED_ONLY.items() if draft.get(k)}
         return Refinement({**restored, **cleared}, "back to your own answers")
     changes: dict[str, Any] = {}
     said: list[str] = []
     if re.search(r"\b(free|no cost|without paying)\b", low):
         changes["budget"] = 0.0
         said.append("free only")
-    elif re.search(r"\b(cheaper|less expensive|lower cost|too expensive|cheap)\b", low) and draft.get("budget") == 0:
-        said.append("your picks are already free only")
     elif re.search(r"\b(cheaper|less expensive|lower cost|too expensive|cheap)\b", low):
-        paid = [c.cost for c in shown if c.cost > 0]
-        cap = round(min(paid) * 0.8) if paid else 0.0
-        current = draft.get("budget")
-        if current is not None:
-            cap = min(cap, current * 0.5)
-        cap = float(_round_down(cap))
-        changes["budget"] = cap
-        said.append("free only" if cap <= 0 else f"under about {fmt_money(cap, draft.get('currency') or 'USD')}")
+        if draft.get("budget") == 0:
+            said.append("your picks are already free only")
+        else:
+            paid = [c.cost for c in shown if c.cost > 0]
+            cap = round(min(paid) * 0.8) if paid else 0.0
+            current = draft.get("budget")
+            if current is not None:
+                cap = min(cap, current * 0.5)
+            cap = float(_round_down(cap))
+            changes["budget"] = cap
+            said.append("free only" if cap <= 0 else f"under about {fmt_money(cap, draft.get('currency') or 'USD')}")
     if re.search(r"\b(shorter|quicker|faster|less time|too long|smaller)\b", low):
         hours = [c.hours for c in shown] or [40.0]
         cap = max(1.0, round(statistics.median(hours) * 0.6))

@@ -159,7 +159,7 @@ async def on_results_button(update: Update, context: Context) -> State | int | N
         return None
     user = person(update, context)
     if cb.action == "change":
-        summary = render.understood_summary(user.draft).replace("Got it: ", "Your answers: ") or "No answers yet."
+        summary = render.understood_summary(user.draft, lead="Your answers: ") or "No answers yet."
         await reply(update, context, f"{summary}\nWhich one do you want to change?", keyboards.change_answers())
         return State.RESULTS
     if cb.action == "edit" and cb.args and cb.args[0].isdigit() and int(cb.args[0]) < len(STEPS):
