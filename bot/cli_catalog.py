@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.tables import format_table
 from catalog.db import open_database
 from catalog.formats import FORMATS, CatalogFileError, read_file, write_csv, write_jsonl
+from catalog.provenance import source_name
 from catalog.repository import BundledCatalogError, CatalogRepository
 from catalog.stats import stats
 from catalog.validate import Validated, format_problems, validate
@@ -104,12 +105,38 @@ def import_command(file: str, fmt: str | None) -> None:
     )
 
 
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+
+
+@catalog_group.command("build")
+@click.option("--sources", type=click.Path(file_okay=False), default=None, help="Default: catalog/sources.")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Default: catalog/data (shipped files).")
+@click.option("--vectors/--no-vectors", default=True, show_default=True, help="Also build the shipped vectors.")
+@click.option("--check", is_flag=True, help="Build into a temporary folder and compare with --out byte for byte.")
+@click.option("--show-problems", type=click.IntRange(0, 100_000), default=20, show_default=True)
+def build_command(sources: str | None, out: str | None, vectors: bool, check: bool, show_problems: int) -> None:
+    """Turn the public snapshots and the curated records into the shipped catalog, deterministically."""
+    from bot.catalog_build import run_build
+
+    src = Path(sources) if sources else CATALOG_DIR / "sources"
+    dest = Path(out) if out else CATALOG_DIR / "data"
+    if not (src / "curated").is_dir():
+        fail(f"{src} holds no curated/ folder: not a catalog sources folder")
+    run_build(src, dest, vectors=vectors, check=check, show_problems=show_problems)
+
+
 @catalog_group.command("stats")
 def stats_command() -> None:
     """Counts by provider, type, level, cost band and hours band."""
-    s = stats(open_repository().all())
+    import json
+    from importlib import resources
+
+    domains = json.loads(resources.files("catalog").joinpath("data/domains.json").read_text(encoding="utf-8"))
+    s = stats(open_repository().all(), domains)
     click.echo(f"{s.total} credentials from {len(s.by_provider)} providers\n")
     for title, counter in (
+        ("Source", s.by_source),
+        ("Domain", s.by_domain),
         ("Type", s.by_type),
         ("Level", s.by_level),
         ("Cost", s.by_cost),
@@ -132,7 +159,14 @@ def search_command(text: tuple[str, ...], limit: int) -> None:
         click.echo(f"No credential mentions {query!r}. Try fewer or other words.")
         return
     rows = [
-        (c.id, c.title[:60], c.provider[:28], f"{c.hours:g} h", "free" if c.is_free else f"{c.cost:g} {c.currency}")
+        (
+            c.id,
+            c.title[:60],
+            c.provider[:28],
+            f"{c.hours:g} h",
+            "free" if c.is_free else f"{c.cost:g} {c.currency}",
+            f"{source_name(c)} {c.as_of}",
+        )
         for c in found
     ]
-    click.echo(format_table(["id", "title", "provider", "hours", "cost"], rows))
+    click.echo(format_table(["id", "title", "provider", "hours", "cost", "source, as of"], rows))

@@ -189,12 +189,30 @@ def _batch(path: Path, top: int, today: date) -> None:
     is_flag=True,
     help="First search the weights on the tune split (never the held-out one) and evaluate with what it finds.",
 )
-def eval_command(write: bool, tune_weights: bool) -> None:
+@click.option(
+    "--pool",
+    "pool_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Instead: write the top-10 records of all three systems that no profile judgement covers yet (JSON Lines, "
+    "sorted by profile and record, no system named) for blind judging.",
+)
+def eval_command(write: bool, tune_weights: bool, pool_file: str | None) -> None:
     """Recommendation quality on eval/profiles.jsonl: credbot vs TF-IDF vs embeddings-only."""
     from recommender.evaluation import load_labelled, render_markdown, run_evaluation, tune, weight_changes
 
     today = date(2026, 12, 1)
     rec = _recommender()
+    if pool_file:
+        from recommender.evaluation import unjudged_pool
+
+        pairs = unjudged_pool(rec, load_labelled(today=today), today)
+        with open(pool_file, "w", encoding="utf-8") as out:
+            for item, c in pairs:
+                row = {"profile_id": item.id, "credential_id": c.id, "title": c.title, "provider": c.provider}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        click.echo(f"{len(pairs)} unjudged pairs over {len({i.id for i, _ in pairs})} profiles written to {pool_file}")
+        return
     if tune_weights:
         before = rec.weights
         click.echo("Searching weights on the tune split...", err=True)

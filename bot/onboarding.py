@@ -322,4 +322,7 @@ def profile_from_draft(draft: dict[str, Any]) -> Profile:
         format=Format(draft["format"]) if draft.get("format") else None,
         level=Level(draft["level"]) if draft.get("level") else None,
         max_hours=draft.get("max_hours"),
+        providers=tuple(draft.get("providers") or ()),
+        credential_types=tuple(draft.get("credential_types") or ()),
+        university_only=bool(draft.get("university_only")),
     )

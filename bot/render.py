@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from catalog.provenance import snapshot_of, source_line
 from catalog.schema import Credential
 from recommender.engine import Pick, Recommendations
 from recommender.path import LearningPath
@@ -83,9 +84,18 @@ def understood_summary(fields: dict[str, object], lead: str = "Got it: ") -> str
 
 def card(n: int, pick: Pick) -> str:
     c = pick.credential
-    lines = [f"<b>{n}. {e(c.title)}</b>", f"{e(c.provider)} · {e(c.credential_type.value.replace('-', ' '))}"]
+    lines = [
+        f"<b>{n}. {e(c.title)}</b>",
+        f"{e(c.provider)} · {e(c.credential_type.value.replace('-', ' '))} · {e(source_tag(c))}",
+    ]
     lines += [f"• {e(reason)}" for reason in pick.reasons]
     return "\n".join(lines)
+
+
+def source_tag(c: Credential) -> str:
+    """Short provenance for a card: "via edX snapshot 2023" or "checked 2026-11-29"."""
+    snap = snapshot_of(c)
+    return f"via {snap.label.split(' ')[0]} data of {snap.as_of[:4]}" if snap else f"checked {c.as_of}"
 
 
 def results_intro(recs: Recommendations, limits: str = "", refined: bool = False) -> str:
@@ -93,7 +103,9 @@ def results_intro(recs: Recommendations, limits: str = "", refined: bool = False
     t = recs.targeting
     parts = []
     if t.goal_occupation is not None and t.goal_occupation.confident:
-        parts.append(f"Your goal reads like <b>{e(t.goal_occupation.occupation.title)}</b>.")
+        o = t.goal_occupation
+        how = f" (close to its task “{e(o.task.rstrip('.'))}”)" if o.task else ""
+        parts.append(f"Your goal reads like <b>{e(o.occupation.title)}</b>{how}.")
     if t.missing_skills:
         shown = ", ".join(recs.missing_labels[:6])
         more = f" and {len(t.missing_skills) - 6} more" if len(t.missing_skills) > 6 else ""
@@ -133,7 +145,8 @@ def details(c: Credential) -> str:
     if c.prerequisites:
         lines.append(f"<b>Prerequisites:</b> {e(', '.join(c.prerequisites))}")
     lines.append(f'<a href="{e(c.url, quote=True)}">Provider page</a>')
-    lines.append(f"<i>Facts as of {e(c.as_of)} from {e(c.source)}; check the provider for today's figures.</i>")
+    lines.append(f'<i>{e(source_line(c))} <a href="{e(c.source, quote=True)}">Source</a>; check the provider for '
+                 "today's figures.</i>")
     return "\n".join(lines)
 
 

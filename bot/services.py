@@ -15,6 +15,7 @@ from catalog.repository import CatalogRepository
 from catalog.schema import Credential
 from recommender.engine import Recommender
 from recommender.feedback import FeedbackModel, event_for, learn
+from recommender.refine import provider_names
 from store.repository import Store
 
 Clock = Callable[[], datetime]
@@ -34,6 +35,7 @@ class Services:
     _recommender: Recommender | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refs: dict[str, str] = field(default_factory=dict, repr=False)
+    _providers: dict[str, str] | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -50,6 +52,12 @@ class Services:
 
     async def warm_up(self) -> None:
         await asyncio.to_thread(self.recommender)
+
+    def provider_names(self) -> dict[str, str]:
+        """Provider names people may filter by ("only Google", "on edX"), read once from the catalog table."""
+        if self._providers is None:
+            self._providers = provider_names(self.catalog.providers())
+        return self._providers
 
     def credential_by_ref(self, short: str) -> Credential | None:
         """A button's short reference back to a credential (None for stale or forged references)."""

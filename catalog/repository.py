@@ -139,6 +139,9 @@ class CatalogRepository:
     def count(self) -> int:
         return self.db["credentials"].count  # type: ignore[union-attr]
 
+    def providers(self) -> list[str]:
+        return [r["provider"] for r in self.db.query("select distinct provider from credentials order by provider")]
+
     def hashes(self) -> dict[str, str]:
         return {r["id"]: r["content_hash"] for r in self.db.query("select id, content_hash from credentials")}
 

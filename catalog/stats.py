@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from catalog.provenance import source_name
 from catalog.schema import Credential
 
 
@@ -37,10 +38,14 @@ class CatalogStats:
     by_level: Counter[str]
     by_cost: Counter[str]
     by_hours: Counter[str]
+    by_source: Counter[str]
+    by_domain: Counter[str]
 
 
-def stats(credentials: Iterable[Credential]) -> CatalogStats:
+def stats(credentials: Iterable[Credential], domains: Mapping[str, Sequence[str]] | None = None) -> CatalogStats:
+    """`domains` (catalog/data/domains.json) maps a domain to record ids; records in none count as "other"."""
     items = list(credentials)
+    domain_of = {cid: name for name, ids in (domains or {}).items() for cid in ids}
     return CatalogStats(
         total=len(items),
         by_provider=Counter(c.provider for c in items),
@@ -48,4 +53,6 @@ def stats(credentials: Iterable[Credential]) -> CatalogStats:
         by_level=Counter(c.level.value for c in items),
         by_cost=Counter(cost_band(c.cost) for c in items),
         by_hours=Counter(hours_band(c.hours) for c in items),
+        by_source=Counter(source_name(c) for c in items),
+        by_domain=Counter(domain_of.get(c.id, "other") for c in items) if domains is not None else Counter(),
     )

@@ -97,6 +97,56 @@ def credential_items(credentials: Sequence[Credential]) -> list[tuple[str, str, 
     return [(f"cred:{c.id}", _digest(c.document_text()), c.document_text()) for c in credentials]
 
 
+def skill_labels(credentials: Sequence[Credential], occupations: Sequence[Occupation]) -> dict[str, str]:
+    """Normalized skill phrase -> as people write it, over records and occupations (the skill vocabulary)."""
+    labels: dict[str, str] = {}
+    for skill in [s for c in credentials for s in c.skills] + [s for o in occupations for s in o.skills]:
+        labels.setdefault(normalize_skill(skill), display_skill(" ".join(skill.lower().split())))
+    labels.pop("", None)
+    return labels
+
+
+def phrase_items(phrases: Sequence[str]) -> list[tuple[str, str, str]]:
+    return [(f"skill:{p}", _digest(p), p) for p in phrases]
+
+
+def occupation_names(occupations: Sequence[Occupation]) -> tuple[list[str], list[int]]:
+    names: list[str] = []
+    owners: list[int] = []
+    for i, o in enumerate(occupations):
+        for name in o.names:
+            names.append(name)
+            owners.append(i)
+    return names, owners
+
+
+def occupation_tasks(occupations: Sequence[Occupation]) -> tuple[list[str], list[int]]:
+    tasks: list[str] = []
+    owners: list[int] = []
+    for i, o in enumerate(occupations):
+        for task in getattr(o, "tasks", ()):
+            tasks.append(task)
+            owners.append(i)
+    return tasks, owners
+
+
+def name_items(names: Sequence[str]) -> list[tuple[str, str, str]]:
+    return [(f"occ:{n}", _digest(n), n) for n in names]
+
+
+def task_items(tasks: Sequence[str]) -> list[tuple[str, str, str]]:
+    return [(f"task:{_digest(t)}", _digest(t), t) for t in tasks]
+
+
+def corpus_items(credentials: Sequence[Credential], occupations: Sequence[Occupation]) -> list[tuple[str, str, str]]:
+    """Every text a Recommender over this catalog embeds: what `credbot catalog build` ships vectors for."""
+    names, _ = occupation_names(occupations)
+    tasks, _ = occupation_tasks(occupations)
+    items = credential_items(credentials) + phrase_items(sorted(skill_labels(credentials, occupations)))
+    items += name_items(names) + task_items(tasks)
+    return list({key: (key, digest, text) for key, digest, text in items}.values())
+
+
 def is_weak_match(
     semantic: np.ndarray, phrase: np.ndarray, covered: Sequence[Sequence[str]], targeting: Targeting
 ) -> bool:
@@ -124,6 +174,17 @@ def no_match_note(profile: Profile, limits: str = "") -> str:
     )
 
 
+TYPE_WORDS = {
+    "certificate": "certificates",
+    "professional-certificate": "professional certificates",
+    "certification": "certification exams",
+    "badge": "badges",
+    "course-series": "course series",
+    "nanodegree": "nanodegrees",
+    "micromasters": "MicroMasters",
+}
+
+
 def limits_text(profile: Profile, today: date) -> str:
     """The hard filters a profile sets, in words: "free only, online, at most 10 h"."""
     parts = []
@@ -135,6 +196,12 @@ def limits_text(profile: Profile, today: date) -> str:
         parts.append(f"in {profile.language}")
     if profile.max_hours is not None:
         parts.append(f"at most {profile.max_hours:g} h")
+    if profile.providers:
+        parts.append("from " + " or ".join(profile.providers))
+    if profile.credential_types:
+        parts.append(" or ".join(TYPE_WORDS.get(t, t) for t in profile.credential_types) + " only")
+    if profile.university_only:
+        parts.append("universities only")
     available = profile.available_hours(today)
     if profile.strict_time and available is not None:
         parts.append(f"within your {available:.0f} h")
@@ -209,24 +276,17 @@ class Recommender:
         return self.cache.vectors(self.encoder, items, progress=progress, description=description, on_report=keep)
 
     def _skill_space(self, occupations: Sequence[Occupation], progress: bool) -> SkillSpace:
-        labels: dict[str, str] = {}
-        for skill in [s for c in self.credentials for s in c.skills] + [s for o in occupations for s in o.skills]:
-            labels.setdefault(normalize_skill(skill), display_skill(" ".join(skill.lower().split())))
-        labels.pop("", None)
+        labels = skill_labels(self.credentials, occupations)
         phrases = sorted(labels)
-        phrase_vecs = self._vectors([(f"skill:{p}", _digest(p), p) for p in phrases], progress, "Skills")
-        names: list[str] = []
-        owners: list[int] = []
-        for i, o in enumerate(occupations):
-            for name in o.names:
-                names.append(name)
-                owners.append(i)
-        name_vecs = (
-            self._vectors([(f"occ:{n}", _digest(n), n) for n in names], progress, "Occupations")
-            if names
-            else np.zeros((0, self.encoder.dim), np.float32)
+        phrase_vecs = self._vectors(phrase_items(phrases), progress, "Skills")
+        empty = np.zeros((0, self.encoder.dim), np.float32)
+        names, owners = occupation_names(occupations)
+        name_vecs = self._vectors(name_items(names), progress, "Occupations") if names else empty
+        tasks, task_owner = occupation_tasks(occupations)
+        task_vecs = self._vectors(task_items(tasks), progress, "Tasks") if tasks else empty
+        return SkillSpace(
+            phrases, phrase_vecs, occupations, name_vecs, owners, names, labels, task_vecs, task_owner, tasks
         )
-        return SkillSpace(phrases, phrase_vecs, occupations, name_vecs, owners, names, labels)
 
     def _retrieval(self) -> DenseScores:
         """Stage-1 vectors: w.semantic * record vector + w.phrase * centroid of the record's skill phrases.
@@ -283,6 +343,10 @@ class Recommender:
         if profile.goal:
             targets += self.space.phrases_in_text(profile.goal)
         target_occ = goal_match if goal_match and goal_match.confident else None
+        if target_occ is None and profile.goal and goal_vector is not None:
+            by_task = self.space.match_task(goal_vector)
+            if by_task is not None and by_task.confident:
+                goal_match = target_occ = by_task
         if target_occ is None and not profile.goal and role_match and role_match.confident:
             target_occ = role_match  # upskilling in the current role
         if (
@@ -354,6 +418,9 @@ class Recommender:
             max_hours=profile.max_hours,
             available_hours=profile.available_hours(today),
             strict_time=profile.strict_time,
+            providers=profile.providers,
+            credential_types=profile.credential_types,
+            university_only=profile.university_only,
         )
 
     def read(self, profile: Profile) -> Reading:

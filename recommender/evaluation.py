@@ -112,42 +112,60 @@ def precision_ceiling(rec: Recommender, items: Sequence[LabelledProfile], today:
 Ranker = Callable[[Profile, date], list[str]]
 
 
-def _top(rec: Recommender, scores: np.ndarray, mask: np.ndarray) -> list[str]:
+def _top(rec: Recommender, scores: np.ndarray, mask: np.ndarray, k: int = K) -> list[str]:
     scores = np.where(mask, scores, -np.inf)
-    order = np.argsort(-scores)[:K]
+    order = np.argsort(-scores)[:k]
     return [rec.credentials[i].id for i in order if np.isfinite(scores[i])]
 
 
-def tfidf_ranker(rec: Recommender) -> Ranker:
+def tfidf_ranker(rec: Recommender, k: int = K) -> Ranker:
     """Keyword search as catalogs offer it: TF-IDF of what the person typed, with the same hard filters."""
 
     def rank(profile: Profile, today: date) -> list[str]:
         text = " ".join([profile.goal, profile.role, *profile.skills])
-        return _top(rec, rec.lexical.scores(text).astype(np.float64), rec.allowed(profile, today))
+        return _top(rec, rec.lexical.scores(text).astype(np.float64), rec.allowed(profile, today), k)
 
     return rank
 
 
-def embedding_ranker(rec: Recommender) -> Ranker:
+def embedding_ranker(rec: Recommender, k: int = K) -> Ranker:
     """Embeddings only: cosine of the profile query and each credential, same hard filters, nothing else."""
 
     def rank(profile: Profile, today: date) -> list[str]:
         q = rec.encoder.encode_queries([profile.query_text()])[0]
-        return _top(rec, (rec.vectors @ q).astype(np.float64), rec.allowed(profile, today))
+        return _top(rec, (rec.vectors @ q).astype(np.float64), rec.allowed(profile, today), k)
 
     return rank
 
 
-def credbot_ranker(rec: Recommender, runs: dict[Profile, Recommendations] | None = None) -> Ranker:
+def credbot_ranker(rec: Recommender, runs: dict[Profile, Recommendations] | None = None, k: int = K) -> Ranker:
     """credbot's own top 5; with `runs`, each answer is kept there so that the "nothing fits" count reuses it."""
 
     def rank(profile: Profile, today: date) -> list[str]:
-        result = rec.recommend(profile, today=today, top_k=K)
+        result = rec.recommend(profile, today=today, top_k=k)
         if runs is not None:
             runs[profile] = result
         return [p.credential.id for p in result.picks]
 
     return rank
+
+
+def unjudged_pool(
+    rec: Recommender, items: Sequence[LabelledProfile], today: date, depth: int = 10
+) -> list[tuple[LabelledProfile, Credential]]:
+    """TREC-style pooling: the top `depth` of all three systems, per profile, that carry no judgement yet.
+
+    Returned sorted by profile and record id, never by system or rank, so whoever judges them cannot tell which
+    system proposed what."""
+    systems = [credbot_ranker(rec, k=depth), tfidf_ranker(rec, k=depth), embedding_ranker(rec, k=depth)]
+    out: list[tuple[LabelledProfile, Credential]] = []
+    for item in items:
+        pooled: set[str] = set()
+        for rank in systems:
+            pooled.update(rank(item.profile, today))
+        for cid in sorted(pooled - item.judged):
+            out.append((item, rec.credentials[rec.by_id[cid]]))
+    return out
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ Applied before ranking over column arrays so 100k records filter in a few millis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -14,6 +16,25 @@ from catalog.schema import Credential, Format
 from recommender.money import to_usd
 
 FORMAT_CODES = {f: i for i, f in enumerate(Format)}
+UNIVERSITY_RE = re.compile(
+    r"universit|college|institute of technology|polytechnic|école|escuela|\bschool\b|\bmit\b|\bucla\b|\bucl\b"
+    r"|harvardx|\bepfl\b|\beth\b|tu delft|delftx|\bkaist\b|\bhkust\b|\bupenn\b|wharton|insead|\bceu\b",
+    re.I,
+)
+
+
+def provider_key(text: str) -> str:
+    """"The Linux Foundation" and "linux foundation" compare equal; so do "edX" and "edx.org"."""
+    return re.sub(r"[^a-z0-9]+", "", re.sub(r"^the\s+", "", text.lower()).removesuffix(".org").removesuffix(".com"))
+
+
+def platform_of(url: str) -> str:
+    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    return provider_key(host.rsplit(".", 1)[0].rsplit(".", 1)[-1]) if host else ""
+
+
+def is_university(provider: str) -> bool:
+    return bool(UNIVERSITY_RE.search(provider))
 
 
 @dataclass(frozen=True)
@@ -23,6 +44,10 @@ class CatalogColumns:
     format: np.ndarray
     language: np.ndarray  # object array of base language codes
     level: np.ndarray
+    provider: np.ndarray  # object array of provider_key(provider)
+    platform: np.ndarray  # object array: the site it is offered on ("coursera", "edx", "udemy", "aws", ...)
+    ctype: np.ndarray  # object array of credential type values
+    university: np.ndarray
 
     @classmethod
     def of(cls, credentials: Sequence[Credential]) -> CatalogColumns:
@@ -32,6 +57,10 @@ class CatalogColumns:
             format=np.array([FORMAT_CODES[c.format] for c in credentials], dtype=np.int8),
             language=np.array([c.language.split("-")[0] for c in credentials], dtype=object),
             level=np.array([c.level.rank for c in credentials], dtype=np.int8),
+            provider=np.array([provider_key(c.provider) for c in credentials], dtype=object),
+            platform=np.array([platform_of(c.url) for c in credentials], dtype=object),
+            ctype=np.array([c.credential_type.value for c in credentials], dtype=object),
+            university=np.array([is_university(c.provider) for c in credentials], dtype=bool),
         )
 
 
@@ -53,6 +82,9 @@ def filter_mask(
     max_hours: float | None = None,
     available_hours: float | None = None,
     strict_time: bool = False,
+    providers: Sequence[str] = (),
+    credential_types: Sequence[str] = (),
+    university_only: bool = False,
 ) -> np.ndarray:
     mask = np.ones(len(columns.hours), dtype=bool)
     if budget_usd is not None:
@@ -66,4 +98,11 @@ def filter_mask(
         mask &= columns.hours <= max_hours + 1e-9
     if strict_time and available_hours is not None:
         mask &= columns.hours <= available_hours + 1e-9
+    if providers:
+        keys = [provider_key(p) for p in providers]
+        mask &= np.isin(columns.provider, keys) | np.isin(columns.platform, keys)
+    if credential_types:
+        mask &= np.isin(columns.ctype, list(credential_types))
+    if university_only:
+        mask &= columns.university
     return mask

@@ -10,6 +10,7 @@ from sqlite_utils import Database, Migrations
 from tqdm import tqdm
 
 from recommender.encoder import Encoder
+from recommender.shipped import ShippedVectors
 
 migrations = Migrations("credbot-recommender")
 
@@ -27,14 +28,25 @@ class IndexReport:
     total: int
     encoded: int
     cached: int
+    shipped: int = 0  # of `cached`: found in the vectors shipped with the package
 
 
 class EmbeddingCache:
-    """Vectors for keyed texts; `vectors` encodes only what is missing or whose content hash changed."""
+    """Vectors for keyed texts; `vectors` encodes only what is missing or whose content hash changed.
 
-    def __init__(self, db: Database) -> None:
+    Looks in SQLite first, then in the vectors shipped with the package (`shipped`; the bundled file unless
+    given), and encodes the rest; only encoded vectors are written to SQLite, so a fresh database stays small."""
+
+    def __init__(self, db: Database, shipped: ShippedVectors | None = None) -> None:
         self.db = db
+        self._shipped = shipped
         migrations.apply(db)
+
+    @property
+    def shipped(self) -> ShippedVectors:
+        if self._shipped is None:
+            self._shipped = ShippedVectors.bundled()
+        return self._shipped
 
     def vectors(
         self,
@@ -59,10 +71,17 @@ class EmbeddingCache:
                 stored[row["key"]] = (row["content_hash"], row["vector"])
         out = np.zeros((len(items), encoder.dim), dtype=np.float32)
         todo: list[int] = []
+        shipped = self.shipped if self.shipped.model_id == encoder.model_id else None
+        from_package = 0
         for i, (key, digest, _) in enumerate(items):
             hit = stored.get(key)
             if hit is not None and hit[0] == digest and len(hit[1]) == encoder.dim * 4:
                 out[i] = np.frombuffer(hit[1], dtype=np.float32)
+                continue
+            vec = shipped.get(key, digest) if shipped is not None else None
+            if vec is not None and len(vec) == encoder.dim:
+                out[i] = vec
+                from_package += 1
             else:
                 todo.append(i)
         if todo:
@@ -89,5 +108,7 @@ class EmbeddingCache:
                 bar.update(len(chunk_idx))
             bar.close()
         if on_report:
-            on_report(IndexReport(total=len(items), encoded=len(todo), cached=len(items) - len(todo)))
+            on_report(
+                IndexReport(total=len(items), encoded=len(todo), cached=len(items) - len(todo), shipped=from_package)
+            )
         return out

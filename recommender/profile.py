@@ -41,6 +41,9 @@ class Profile:
     language: str | None = None
     max_hours: float | None = None  # a hard cut, only when the person asks for one
     strict_time: bool = False  # True: drop what does not fit hours_per_week x weeks
+    providers: tuple[str, ...] = ()  # only these providers or platforms ("google", "edx"); asked for in refinements
+    credential_types: tuple[str, ...] = ()  # only these credential types ("certificate", "certification")
+    university_only: bool = False  # only universities and colleges
 
     def with_(self, **changes: Any) -> Profile:
         return replace(self, **changes)

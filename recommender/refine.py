@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from catalog.schema import Credential
+from recommender.filters import provider_key
 from recommender.reasons import fmt_money
 
 
@@ -33,7 +34,47 @@ TOPIC_RE = re.compile(
 
 
 RESETTABLE = ("budget", "currency", "format", "goal")  # onboarding answers a refinement may change
-REFINED_ONLY: dict[str, Any] = {"max_hours": None, "level": None, "target_skills": []}  # set only by refinements
+REFINED_ONLY: dict[str, Any] = {
+    "max_hours": None, "level": None, "target_skills": [], "providers": [], "credential_types": [],
+    "university_only": False,
+}  # fmt: skip  # set only by refinements
+TYPE_PATTERNS = (
+    (r"professional certificates?", "professional-certificate"),
+    (r"certifications?|certification exams?|exams?", "certification"),
+    (r"certificates?", "certificate"),
+    (r"badges?", "badge"),
+    (r"nanodegrees?", "nanodegree"),
+    (r"micro ?masters?", "micromasters"),
+    (r"(?:course )?series|specializations?", "course-series"),
+)
+ONLY_RE = r"(?:only|just|nothing but)"
+PROVIDER_CUE = re.compile(r"\b(?:from|by|only|just|on|at|with|prefer|via)\b")
+
+
+def provider_names(providers: Sequence[str], platforms: Sequence[str] = ("Coursera", "edX", "Udemy")) -> dict[str, str]:
+    """provider_key -> name as shown, for refinements like "only Google" or "something on edX"."""
+    out = {provider_key(p): p for p in platforms}
+    for p in providers:
+        out.setdefault(provider_key(p), p)
+    out.pop("", None)
+    return out
+
+
+def _providers_named(low: str, known: Mapping[str, str]) -> list[str]:
+    if not known or not PROVIDER_CUE.search(low):
+        return []
+    words = re.findall(r"[a-z0-9&.'+-]+", low)
+    found: list[str] = []
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            key = provider_key(" ".join(words[i : i + n]))
+            if len(key) >= 2 and key in known and known[key] not in found and not _inside(key, found, known):
+                found.append(known[key])
+    return found
+
+
+def _inside(key: str, found: Sequence[str], known: Mapping[str, str]) -> bool:
+    return any(key in provider_key(f) for f in found)
 
 
 def _round_down(amount: float) -> float:
@@ -50,8 +91,12 @@ def is_refined(draft: dict[str, Any]) -> bool:
     return changed or any(draft.get(k) for k in REFINED_ONLY)
 
 
-def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Refinement | None:
-    """The change a message asks for, or None when it is not a refinement we understand."""
+def refine(
+    text: str, draft: dict[str, Any], shown: Sequence[Credential], known_providers: Mapping[str, str] | None = None
+) -> Refinement | None:
+    """The change a message asks for, or None when it is not a refinement we understand.
+
+    `known_providers` (from provider_names) lets "only Google" or "something on edX" filter by provider."""
     low = " ".join(text.lower().strip(" .!?").split())
     if re.fullmatch(r"(reset|undo|start over|clear( the)? (filters|limits)|remove( the)? (filters|limits)|"
                     r"reset( the)? (filters|limits))( please)?", low):  # fmt: skip
@@ -87,6 +132,20 @@ def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Ref
     elif re.search(r"\b(longer|more in[- ]depth|deeper|bigger)\b", low):
         changes["max_hours"] = None
         said.append("no length limit")
+    types = [value for pattern, value in TYPE_PATTERNS if re.search(
+        rf"\b{ONLY_RE}\s+(?:{pattern})\b|\b(?:{pattern})\s+{ONLY_RE}\b|^(?:{pattern})$", low)]
+    if types:
+        changes["credential_types"] = types[:1] if types[0] == "professional-certificate" else types
+        if types[0] == "certificate":
+            changes["credential_types"] = ["certificate", "professional-certificate"]
+        said.append(" or ".join(t.replace("-", " ") + "s" for t in changes["credential_types"]) + " only")
+    if re.search(r"\buniversit(?:y|ies)\b|\bcolleges?\b|\bacademic\b", low):
+        changes["university_only"] = True
+        said.append("universities only")
+    named = _providers_named(low, known_providers or {})
+    if named:
+        changes["providers"] = named
+        said.append("from " + " or ".join(named))
     if re.search(r"\b(easier|beginner|basics|simpler|intro)\b", low):
         changes["level"] = "beginner"
         said.append("beginner level")
@@ -103,6 +162,8 @@ def refine(text: str, draft: dict[str, Any], shown: Sequence[Credential]) -> Ref
         changes["format"] = "in-person"
         said.append("in person")
     m = TOPIC_RE.search(low)
+    if m and named and provider_key(m.group("topic") or m.group("topic2") or "") in {provider_key(n) for n in named}:
+        m = None  # "something on edX" names a platform, not a topic
     if m:
         topic = (m.group("topic") or m.group("topic2") or "").strip()
         if topic and not set(topic.split()) <= NOT_TOPICS:

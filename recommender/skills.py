@@ -56,6 +56,8 @@ GENERIC_NAMES = frozenset(
     }
 )  # one-word names too vague to mean an occupation on their own
 LEXICAL_FLOOR = 0.6  # character n-gram cosine for a role ("data analyt" ~ "data analyst")
+TASK_FLOOR = 0.60  # a goal this close to one of an occupation's O*NET task statements takes that occupation's skills
+# ("present findings to senior management" -> a task of management analysts); see docs/EVALUATION.md
 GOAL_SKILL_FLOOR = 0.5  # skill phrases this close to a free-form goal become targets when no occupation matched
 
 
@@ -113,6 +115,7 @@ class OccupationMatch:
     similarity: float
     matched_name: str
     floor: float = OCCUPATION_FLOOR  # embedding matches; lexical (role) matches use LEXICAL_FLOOR
+    task: str = ""  # set when the goal was read through one of the occupation's task statements
 
     @property
     def confident(self) -> bool:
@@ -148,8 +151,14 @@ class SkillSpace:
         name_owner: Sequence[int],
         names: Sequence[str],
         labels: Mapping[str, str] | None = None,
+        task_vectors: np.ndarray | None = None,
+        task_owner: Sequence[int] = (),
+        tasks: Sequence[str] = (),
     ) -> None:
         self.phrases = list(phrases)
+        self.task_vectors = task_vectors if task_vectors is not None else np.zeros((0, phrase_vectors.shape[1]))
+        self.task_owner = np.asarray(task_owner, dtype=np.int32)
+        self.tasks = list(tasks)
         self.labels = dict(labels or {})
         self.index = {p: i for i, p in enumerate(self.phrases)}
         self.vectors = phrase_vectors
@@ -206,6 +215,15 @@ class SkillSpace:
         sims = self.name_vectors @ vector
         i = int(np.argmax(sims))
         return OccupationMatch(self.occupations[self.name_owner[i]], float(sims[i]), self.names[i])
+
+    def match_task(self, vector: np.ndarray) -> OccupationMatch | None:
+        """The occupation whose task statement is nearest an outcome-style goal ("stop running out of stock")."""
+        if not len(self.tasks):
+            return None
+        sims = self.task_vectors @ vector
+        i = int(np.argmax(sims))
+        occ = self.occupations[self.task_owner[i]]
+        return OccupationMatch(occ, float(sims[i]), occ.title, TASK_FLOOR, task=self.tasks[i])
 
     def phrases_in_text(self, text: str) -> list[str]:
         """Vocabulary skills named verbatim in free text ("something in Python", "learn SQL and Tableau")."""

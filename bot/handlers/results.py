@@ -66,7 +66,7 @@ async def on_refine(update: Update, context: Context) -> State:
     if next_step(user.draft) is not None:
         return await start_onboarding(update, context, greet=False)
     shown = s.last_picks(user.id)
-    change = refine(text_of(update), user.draft, shown)
+    change = refine(text_of(update), user.draft, shown, s.provider_names())
     if change is None and re.fullmatch(r"(thanks?( you)?|thx|ty|cheers|great|perfect|cool|ok(ay)?)[.! 🙏👍]*",
                                        text_of(update).lower()):  # fmt: skip
         await reply(update, context, "You're welcome! Tap <b>Enroll</b> on a card when you're ready, or /path.")
@@ -76,7 +76,8 @@ async def on_refine(update: Update, context: Context) -> State:
             update,
             context,
             "I can refine your picks if you say things like <i>cheaper</i>, <i>free</i>, <i>shorter</i>, "
-            "<i>easier</i>, <i>online</i> or <i>something in Python</i>. /start redoes your answers, /help lists "
+            "<i>easier</i>, <i>online</i>, <i>only certificates</i>, <i>universities</i>, <i>only Google</i> or "
+            "<i>something in Python</i>. /start redoes your answers, /help lists "
             "everything I can do.",
         )
         return State.RESULTS

@@ -184,7 +184,7 @@ def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
             chat = w.chat()
             await onboard_by_buttons(chat)
             details = await chat.press("Details", nth_from_last=0)
-            assert "Provider page" in details[-1].text and "Facts as of" in details[-1].text
+            assert "Provider page" in details[-1].text and "Facts from" in details[-1].text
             ask = await chat.press("Enroll")
             assert "When do you want to finish?" in ask[-1].text
             enrolled = await chat.press("your pace")

@@ -59,3 +59,40 @@ def test_a_cheaper_cap_is_a_round_amount_in_the_persons_currency() -> None:
     shown = [credential(id="a", cost=165)]
     change = refine("cheaper", {"budget": None, "currency": "GBP"}, shown)
     assert change is not None and change.changes["budget"] == 130.0 and change.summary == "under about £130"
+
+
+KNOWN = {"google": "Google", "ibm": "IBM", "edx": "edX", "coursera": "Coursera", "linuxfoundation": "Linux Foundation"}
+
+
+def test_only_certificates_filters_by_type_not_topic() -> None:
+    change = refine("only certificates please", {"goal": "data analyst"}, [], KNOWN)
+    assert change is not None
+    assert change.changes["credential_types"] == ["certificate", "professional-certificate"]
+    assert "target_skills" not in change.changes
+    exams = refine("certifications only", {"goal": "cloud"}, [], KNOWN)
+    assert exams is not None and exams.changes["credential_types"] == ["certification"]
+
+
+def test_a_named_provider_or_platform_filters_by_provider() -> None:
+    change = refine("only Google", {"goal": "it support"}, [], KNOWN)
+    assert change is not None and change.changes["providers"] == ["Google"]
+    on_edx = refine("something on edX", {"goal": "python"}, [], KNOWN)
+    assert on_edx is not None and on_edx.changes["providers"] == ["edX"]
+    assert "target_skills" not in on_edx.changes  # a platform, not a topic
+    lf = refine("from the linux foundation", {"goal": "kubernetes"}, [], KNOWN)
+    assert lf is not None and lf.changes["providers"] == ["Linux Foundation"]
+
+
+def test_a_topic_that_is_no_provider_stays_a_topic() -> None:
+    change = refine("something in python", {"goal": "data"}, [], KNOWN)
+    assert change is not None and "providers" not in change.changes
+    assert change.changes["target_skills"] == ["python"]
+
+
+def test_universities_only_and_reset_clears_it() -> None:
+    change = refine("from a university", {"goal": "statistics"}, [], KNOWN)
+    assert change is not None and change.changes["university_only"] is True
+    draft = {"goal": "statistics", **change.changes}
+    assert is_refined(draft)
+    reset = refine("reset", draft, [], KNOWN)
+    assert reset is not None and reset.changes.get("university_only") is False
