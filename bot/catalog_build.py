@@ -8,10 +8,10 @@ import tempfile
 from pathlib import Path
 
 import click
-from catalog.taxonomy import build_occupations
 
 from catalog.builder import BuildError, assign_domains, build_catalog, catalog_text, domains_text, occupations_text
 from catalog.occupations import Occupation
+from catalog.taxonomy import build_occupations
 
 SHIPPED = ("credentials.jsonl", "occupations.jsonl", "domains.json", "vectors.npz")
 
@@ -33,8 +33,11 @@ def write_outputs(src: Path, dest: Path, *, vectors: bool, previous: Path | None
         click.echo(line)
     click.echo(f"{len(credentials)} credentials from {len({c.provider for c in credentials})} providers; "
                f"{len(rows)} occupations")
-    for line in notes:
+    brief = [n for n in notes if not n.startswith(("few skills:", "skipped "))]
+    for line in brief:
         click.echo(f"occupations: {line}")
+    if len(brief) < len(notes):
+        click.echo(f"occupations: {len(notes) - len(brief)} more notes (codes skipped, short skill lists) not shown")
     if report.problems:
         click.echo(f"\n{len(report.problems)} source row(s) could not be parsed and were left out whole:")
         for line in report.problems[:show_problems]:

@@ -14,6 +14,7 @@ import click
 
 from bot.cli_catalog import fail
 from bot.config import Settings
+from catalog.provenance import source_line, source_name
 
 
 def _recommender(progress: bool = True) -> Any:
@@ -47,6 +48,9 @@ def pick_json(pick: Any, hours_per_week: float | None, label: Callable[[str], st
         "credential_type": c.credential_type.value,
         "covers": [label(skill) for skill in pick.covered],
         "fits_time": pick.fits_time,
+        "source": source_name(c),
+        "source_url": c.source,
+        "as_of": c.as_of,
     }
 
 
@@ -60,6 +64,8 @@ def result_json(recs: Any, hours_per_week: float | None) -> dict[str, Any]:
             "similarity": round(t.goal_occupation.similarity, 3),
             "confident": t.goal_occupation.confident,
         }
+        if t.goal_occupation.task:
+            out["occupation"]["task"] = t.goal_occupation.task
     out["missing_skills"] = list(recs.missing_labels)
     if recs.note:
         out["note"] = recs.note
@@ -128,8 +134,9 @@ def _print_human(recs: Any, profile: Any) -> None:
     if t.goal_occupation is not None:
         o = t.goal_occupation
         sure = "sure" if o.confident else "not sure: treated as a free-form goal"
+        via = f" through its task '{o.task}'" if o.task else ""
         click.echo(
-            f"Goal matched to: {o.occupation.title} (O*NET {o.occupation.onet_soc}), "
+            f"Goal matched to: {o.occupation.title} (O*NET {o.occupation.onet_soc}){via}, "
             f"similarity {o.similarity:.2f} ({sure})"
         )
     if t.missing_skills:
@@ -147,6 +154,7 @@ def _print_human(recs: Any, profile: Any) -> None:
         for reason in p.reasons:
             click.echo(f"   • {reason}")
         click.echo(f"   {c.url}")
+        click.echo(f"   source: {source_line(c)}")
 
 
 def _batch(path: Path, top: int, today: date) -> None:

@@ -12,9 +12,10 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -127,11 +128,52 @@ def coursera_skills(text: str) -> list[str]:
     return out
 
 
-def skill_vocabulary(phrases: Sequence[str]) -> list[str]:
-    """Lower-case phrases that can tag a record found in its text: not too short, not too generic."""
+NOISE_PHRASES = frozenset({
+    "methods", "focus", "functions", "variables", "numbers", "pages", "how", "get", "google", "express", "objects",
+    "combination", "lecture", "effects", "jobs", "sectors", "reports", "purpose", "option", "cost", "studio",
+    "execution", "sequences", "map", "art", "dog", "video", "culture", "materials", "environment", "training",
+    "project", "professional", "performance", "internet", "quality", "risk", "economy", "disease", "energy",
+    "robot", "audience", "computing", "brain", "interfaces", "customer", "chart", "schedule", "graphs", "voice",
+    "initiative", "migration", "asset", "animal", "threat", "logic", "sketch", "watson",
+    "real world", "professional certificate", "how to", "step by step", "case study", "case studies",
+    "final project", "hands-on", "best practices", "get started", "getting started",
+})  # fmt: skip
+
+
+def technology_terms(sources: Path) -> set[str]:
+    """O*NET's technology examples (Python, MySQL, Django...): one-word skills that are surely skills."""
+    out: set[str] = set()
+    for row in csv.DictReader(io.StringIO(read_source(sources / "onet" / "technology_skills.csv").lstrip("\ufeff"))):
+        example = " ".join((row.get("Example") or "").lower().split())
+        if example and len(example) <= 30:
+            out.add(example)
+    return out
+
+
+def is_skill_like(phrase: str, trusted: frozenset[str] | set[str]) -> bool:
+    """Scraped skill lists hold words such as "professional", "methods", "variables": a one-word phrase counts
+    only when the curated records or occupations use it, O*NET lists it as a technology, or it looks technical."""
+    p = " ".join(phrase.lower().split())
+    if not p or p in NOISE_PHRASES or p in GENERIC_PHRASES:
+        return False
+    if " " in p:
+        return True
+    return p in trusted or bool(re.search(r"[0-9#+.]", p))
+
+
+def clean_skills(skills: Sequence[str], trusted: frozenset[str] | set[str]) -> list[str]:
+    kept = [s for s in skills if is_skill_like(s, trusted)]
+    return kept or list(skills[:1])
+
+
+def skill_vocabulary(phrases: Sequence[str], trusted: frozenset[str] | set[str] | None = None) -> list[str]:
+    """Lower-case phrases that can tag a record found in its text: not too short, not too generic, and (given
+    `trusted`) skill-like by is_skill_like."""
     vocab: set[str] = set()
     for phrase in phrases:
         p = " ".join(phrase.lower().split()).strip(" .,;:")
+        if trusted is not None and not is_skill_like(p, trusted):
+            continue
         if not p or len(p) > 40 or p in GENERIC_PHRASES:
             continue
         if len(p) < 3 and p not in SHORT_SKILLS:
@@ -158,8 +200,14 @@ def build_catalog(
     report = BuildReport()
     curated = read_curated(sources)
     texts = {name: read_source(sources / file) for name, file in SOURCE_FILES.items()}
+    curated_occupations = [
+        json.loads(line) for line in read_source(sources / "curated" / "occupations.jsonl").splitlines() if line
+    ]
+    trusted = {" ".join(s.lower().split()) for c in curated for s in c.skills}
+    trusted |= {" ".join(s.lower().split()) for o in curated_occupations for s in o["skills"]}
+    trusted |= technology_terms(sources)
     vocabulary = skill_vocabulary(
-        [s for c in curated for s in c.skills] + coursera_skills(texts["coursera"]) + list(vocabulary_extra)
+        [s for c in curated for s in c.skills] + coursera_skills(texts["coursera"]) + list(vocabulary_extra), trusted
     )
     kept: dict[str, Credential] = {}
     by_url: dict[str, str] = {}
@@ -193,6 +241,7 @@ def build_catalog(
         count.read = len(imported.records)
         problems: list[RowProblem] = list(imported.problems)
         for record in imported.records:
+            record = {**record, "skills": clean_skills(record["skills"], trusted)}
             line = int(record["source"].rsplit("#L", 1)[-1]) if "#L" in record["source"] else 0
             found = check_record(record, SOURCE_FILES[name], line)
             if found:
@@ -213,7 +262,32 @@ def build_catalog(
                     )
     for source in origin.values():
         report.counts[source].kept += 1
+    spelled = provider_spellings(list(kept.values()), {c.id for c in curated})
+    kept = {cid: c if c.provider == spelled[c.provider] else replace(c, provider=spelled[c.provider])
+            for cid, c in kept.items()}  # fmt: skip
     return [kept[i] for i in sorted(kept)], vocabulary, report
+
+
+def provider_spelling_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", folded.strip()))
+
+
+def provider_spellings(credentials: Sequence[Credential], curated_ids: set[str]) -> dict[str, str]:
+    """One spelling per provider ("The University of Michigan" and "University of Michigan" are one provider for
+    the per-provider cap and for "only ..." filters): the curated spelling, else the most used, else the first."""
+    by_key: dict[str, Counter[str]] = {}
+    preferred: dict[str, str] = {}
+    for c in credentials:
+        key = provider_spelling_key(c.provider)
+        by_key.setdefault(key, Counter())[c.provider] += 1
+        if c.id in curated_ids:
+            preferred.setdefault(key, c.provider)
+    out: dict[str, str] = {}
+    for key, names in by_key.items():
+        best = preferred.get(key) or sorted(names, key=lambda n: (-names[n], n))[0]
+        out.update({n: best for n in names})
+    return out
 
 
 def catalog_text(credentials: Sequence[Credential]) -> str:
@@ -224,7 +298,7 @@ def occupations_text(rows: Sequence[dict[str, object]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
-DOMAIN_FLOOR = 0.12  # TF-IDF cosine to a domain's centroid below which a record is left out of every domain
+DOMAIN_FLOOR = 0.05  # TF-IDF cosine to a domain centroid below which a record is in no domain (guitar lessons)
 
 
 def assign_domains(credentials: Sequence[Credential], curated: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -233,7 +307,7 @@ def assign_domains(credentials: Sequence[Credential], curated: dict[str, list[st
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [f"{c.title}. {' '.join(c.skills)}. {c.description}" for c in credentials]
-    vec = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, dtype=float)
+    vec = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2)
     matrix = vec.fit_transform(texts)
     index = {c.id: i for i, c in enumerate(credentials)}
     names = sorted(curated)

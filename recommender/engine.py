@@ -155,7 +155,7 @@ def is_weak_match(
     Teaching a skill only guessed from the goal's wording ("grant writing" -> "writing to learn") is no evidence
     of a match; teaching one the person named, or their target occupation needs, is."""
     closeness = float(((semantic + phrase) / 2).max()) if len(semantic) else 0.0
-    trusted = set(targeting.missing_skills) - set(targeting.guessed_skills)
+    trusted = set(targeting.missing_skills) - set(targeting.guessed_skills) - set(targeting.derived_skills)
     return closeness < WEAK_MATCH and not any(set(c) & trusted for c in covered)
 
 
@@ -359,8 +359,11 @@ class Recommender:
             # already in that occupation ("registered nurse" -> "become a nurse manager", a paralegal after
             # e-discovery): its skill list is what they have, so the goal's own words say what is new
             target_occ = None
+        derived: list[str] = []
         if target_occ is not None:
             targets += [normalize_skill(s) for s in target_occ.occupation.skills]
+            if target_occ.occupation.derived:
+                derived = [normalize_skill(s) for s in target_occ.occupation.skills]
         elif profile.goal:
             assert goal_vector is not None
             sims = phrase_sims if phrase_sims is not None else self.space.vectors @ goal_vector
@@ -396,7 +399,9 @@ class Recommender:
                 missing.append(t)
         else:
             missing = list(targets)
-        return Targeting(goal_match, role_match, tuple(targets), tuple(missing), tuple(known), tuple(guessed))
+        return Targeting(
+            goal_match, role_match, tuple(targets), tuple(missing), tuple(known), tuple(guessed), tuple(derived)
+        )
 
     def _closest_skills(self, credential: Credential, phrase_sims: np.ndarray) -> list[str]:
         """The record's own skills, the ones nearest the goal first, so "teaches ..." names what matters."""

@@ -132,6 +132,9 @@ class Targeting:
     missing_skills: tuple[str, ...]
     known_skills: tuple[str, ...]
     guessed_skills: tuple[str, ...] = ()  # targets only guessed as the nearest phrases to a free-form goal
+    # targets from an occupation built from O*NET rather than written by hand: phrases found in its task statements,
+    # real but loose, so teaching one is no proof that the catalog serves the goal (see engine.is_weak_match)
+    derived_skills: tuple[str, ...] = ()
 
     @property
     def gap_is_guessed(self) -> bool:
