@@ -215,10 +215,10 @@ def eval_command(write: bool, tune_weights: bool, pool_file: str | None) -> None
         from recommender.evaluation import unjudged_pool
 
         pairs = unjudged_pool(rec, load_labelled(today=today), today)
-        with open(pool_file, "w", encoding="utf-8") as out:
+        with open(pool_file, "w", encoding="utf-8") as pool_out:
             for item, c in pairs:
                 row = {"profile_id": item.id, "credential_id": c.id, "title": c.title, "provider": c.provider}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                pool_out.write(json.dumps(row, ensure_ascii=False) + "\n")
         click.echo(f"{len(pairs)} unjudged pairs over {len({i.id for i, _ in pairs})} profiles written to {pool_file}")
         return
     if tune_weights:

@@ -54,7 +54,9 @@ def make_services(
     *,
     clock: Clock = utc_now,
     encoder: Encoder | None = None,
+    recommender: Recommender | None = None,
 ) -> Services:
+    """`recommender`: an already built one to reuse (tests that start many bots over the same bundled catalog)."""
     db = open_database(db_path)
     catalog = CatalogRepository(db)
     store = Store(db)
@@ -64,6 +66,8 @@ def make_services(
     chosen = encoder or SentenceTransformerEncoder()
 
     def make() -> Recommender:
+        if recommender is not None:
+            return recommender
         return Recommender(
             catalog.all(),
             chosen,

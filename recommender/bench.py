@@ -30,6 +30,7 @@ from recommender.encoder import SentenceTransformerEncoder
 from recommender.engine import Recommender, credential_items
 from recommender.index import EmbeddingCache
 from recommender.profile import Profile
+from recommender.shipped import ShippedVectors
 
 TODAY = date(2026, 12, 1)
 PROFILES = [
@@ -150,7 +151,6 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "bench.db")
         credentials = CatalogRepository(db).all()
-        texts = [c.document_text() for c in credentials]
         cache = EmbeddingCache(db)
         occupations = load_occupations()
         t0 = time.perf_counter()
@@ -158,15 +158,20 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         full_s = time.perf_counter() - t0
         # throughput of the credential part alone, raw encode and through the cache taking turns (a busy spell on
         # the shared machine then weighs on both); medians of the rounds
+        # on an evenly spread sample of ~1,000 records: the full 6k catalog would take minutes a round, and the
+        # figure is a ratio; a cache without the shipped layer, so that every record really encodes
+        sample = credentials[:: max(1, len(credentials) // 1000)]
+        sample_texts = [c.document_text() for c in sample]
+        bare_cache = EmbeddingCache(db, shipped=ShippedVectors.empty())
         raw_rates, index_rates = [], []
         for _ in range(1 if quick else 3):
             t0 = time.perf_counter()
-            encoder.encode_documents(texts)
-            raw_rates.append(len(texts) / (time.perf_counter() - t0))
+            encoder.encode_documents(sample_texts)
+            raw_rates.append(len(sample_texts) / (time.perf_counter() - t0))
             db.execute("delete from embeddings where key like 'cred:%'")
             t0 = time.perf_counter()
-            cache.vectors(encoder, credential_items(credentials))
-            index_rates.append(len(texts) / (time.perf_counter() - t0))
+            bare_cache.vectors(encoder, credential_items(sample))
+            index_rates.append(len(sample_texts) / (time.perf_counter() - t0))
         raw_rate, index_rate = statistics.median(raw_rates), statistics.median(index_rates)
         t0 = time.perf_counter()
         Recommender(credentials, encoder, occupations=occupations, cache=cache)
@@ -227,15 +232,17 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         "",
         "## Indexing",
         "",
-        f"Throughputs are medians of {len(raw_rates)} rounds over the bundled catalog in which a raw encode and an "
-        "index through the SQLite cache take turns.",
+        f"Throughputs are medians of {len(raw_rates)} rounds over an evenly spread sample of {len(sample)} bundled "
+        "records, in which a raw encode and an index through the SQLite cache (shipped vectors switched off, so "
+        "everything encodes) take turns.",
         "",
         "| measure | value | ratio | target |",
         "|---|---|---|---|",
         f"| raw `encode_document` throughput | {raw_rate:.0f} docs/s | 1.00x | - |",
         f"| credbot indexing throughput (encode + SQLite cache) | {index_rate:.0f} docs/s | "
         f"{index_rate / raw_rate:.2f}x raw | >= 0.9x |",
-        f"| full index incl. skills and occupations (cold cache) | {full_s:.1f} s | - | - |",
+        f"| first index on an empty database ({len(credentials)} records, skill phrases, occupation names and "
+        f"tasks; vectors shipped with the package) | {full_s:.1f} s | - | - |",
         f"| re-index of an unchanged catalog | {reindex_s:.2f} s | {reindex_s / full_s:.1%} of a full index | <= 5% |",
         "",
         "## Memory and start-up",

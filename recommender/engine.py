@@ -28,12 +28,14 @@ from recommender.profile import Profile, goal_topic
 from recommender.reasons import FORMAT_WORDS, display_skill, fmt_money, reasons_for
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
 from recommender.skills import (
+    GENERIC_NAMES,
     GOAL_SKILL_FLOOR,
     SKILL_SAME,
     SkillSpace,
     Targeting,
     normalize_skill,
     one_per_skill,
+    text_words,
     words_match,
 )
 
@@ -157,6 +159,26 @@ def is_weak_match(
     closeness = float(((semantic + phrase) / 2).max()) if len(semantic) else 0.0
     trusted = set(targeting.missing_skills) - set(targeting.guessed_skills) - set(targeting.derived_skills)
     return closeness < WEAK_MATCH and not any(set(c) & trusted for c in covered)
+
+
+WEAK_NAMED = 0.40  # with an occupation named that no pick mentions, "nothing fits" below this closeness
+
+
+def names_untaught(
+    targeting: Targeting, picks: Sequence[Credential], semantic: np.ndarray, phrase: np.ndarray
+) -> bool:
+    """The goal names an occupation ("become a midwife", "cabin crew") and none of the picks even mentions it: in a
+    catalog of thousands something always sits near the words, so closeness alone no longer tells a served goal from
+    one the catalog does not serve; the occupation's own name missing from every pick does."""
+    o = targeting.goal_occupation
+    if o is None or not o.confident or o.task or not picks or not len(semantic):
+        return False
+    closeness = float(((semantic + phrase) / 2).max())
+    words = [w for w in text_words(o.matched_name) if len(w) >= 5 and w not in GENERIC_NAMES]
+    if not words or closeness >= WEAK_NAMED:
+        return False
+    text = " ".join(f"{c.title} {' '.join(c.skills)} {c.description}" for c in picks).lower()
+    return not any(w[:-1] in text for w in words)
 
 
 def no_match_note(profile: Profile, limits: str = "") -> str:
@@ -502,6 +524,7 @@ class Recommender:
             "level": scoring.level_fits(cols.level[cand], profile.level),
             "cost": scoring.cost_fits(cols.cost_usd[cand], budget_usd),
             "format": scoring.format_fits(cols.format[cand], profile.format),
+            "substance": cols.substance[cand],
             "feedback": np.array([feedback.adjustment(self.credentials[i]) for i in cand])
             if feedback
             else np.zeros(len(cand)),
@@ -541,6 +564,7 @@ class Recommender:
                 )
             )
         weak = is_weak_match(parts["semantic"], parts["phrase"], [p.covered for p in picks], targeting)
+        weak = weak or names_untaught(targeting, [p.credential for p in picks], parts["semantic"], parts["phrase"])
         note = ""
         if weak:
             closer = self._closer_outside(passes, dense, semantic_query, phrase_sims)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from catalog.schema import Credential, Format
+from catalog.schema import Credential, EarnBy, Format
 from recommender.money import to_usd
 
 FORMAT_CODES = {f: i for i, f in enumerate(Format)}
@@ -33,6 +33,16 @@ def platform_of(url: str) -> str:
     return provider_key(host.rsplit(".", 1)[0].rsplit(".", 1)[-1]) if host else ""
 
 
+GRADED = frozenset({EarnBy.ASSESSMENT, EarnBy.ASSIGNMENTS, EarnBy.PORTFOLIO, EarnBy.WORKPLACE_APPLICATION})
+
+
+def substance(credential: Credential) -> float:
+    """How much earning it shows: 1 when it is assessed (an exam, graded work, a portfolio), 0.5 for watching
+    lectures alone (most video courses); less for an hour or two of material. A score part (scoring.Weights)."""
+    graded = 1.0 if GRADED & set(credential.earn_by) else 0.5
+    return graded * min(1.0, 0.6 + credential.hours / 10.0)
+
+
 def is_university(provider: str) -> bool:
     return bool(UNIVERSITY_RE.search(provider))
 
@@ -48,6 +58,7 @@ class CatalogColumns:
     platform: np.ndarray  # object array: the site it is offered on ("coursera", "edx", "udemy", "aws", ...)
     ctype: np.ndarray  # object array of credential type values
     university: np.ndarray
+    substance: np.ndarray  # scoring.substance of each record
 
     @classmethod
     def of(cls, credentials: Sequence[Credential]) -> CatalogColumns:
@@ -61,6 +72,7 @@ class CatalogColumns:
             platform=np.array([platform_of(c.url) for c in credentials], dtype=object),
             ctype=np.array([c.credential_type.value for c in credentials], dtype=object),
             university=np.array([is_university(c.provider) for c in credentials], dtype=bool),
+            substance=np.array([substance(c) for c in credentials], dtype=np.float64),
         )
 
 

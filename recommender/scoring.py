@@ -38,6 +38,7 @@ class Weights:
     level: float = 0.3  # distance between wanted and offered level
     cost: float = 0.08  # cheaper is a little better when no budget was given
     format: float = 0.05  # exact format match when the person said "either" or gave a soft preference
+    substance: float = 0.0  # assessed work over lectures only, more than an hour or two (filters.substance)
     focus: float = 1.5  # topics the person asked for by name ("something in Python") beat the general gap
     goal_mix: float = 0.7  # semantic = mix * cos(goal) + (1 - mix) * cos(centroid of missing target skills)
     time_steepness: float = 1.2  # how fast time fit falls once hours exceed what is available
@@ -162,6 +163,7 @@ def combine(parts: Mapping[str, Any], weights: Weights = DEFAULT_WEIGHTS) -> Any
         + weights.level * parts["level"]
         + weights.cost * parts["cost"]
         + weights.format * parts["format"]
+        + weights.substance * parts.get("substance", 0.0)
         + weights.focus * parts.get("focus", 0.0)
         + parts.get("feedback", 0.0)
     )

@@ -172,7 +172,12 @@ class SkillSpace:
         self._normalized_names = [normalize_skill(n) for n in self.names]
         self._name_index: dict[str, int] = {}
         for i, n in enumerate(self._normalized_names):
-            if n and not (" " not in n and n in GENERIC_NAMES):
+            one_word = " " not in n
+            # a one-word title of an occupation built from O*NET or ESCO ("model", "host", "customers") is too
+            # often an everyday word in a goal to name that occupation verbatim; hand-written ones ("teacher",
+            # "nurse") are kept, and every name still matches by meaning through its vector
+            loose = one_word and (n in GENERIC_NAMES or self.occupations[self.name_owner[i]].derived)
+            if n and not loose:
                 self._name_index.setdefault(n, i)
         self._longest_name = max((len(n.split()) for n in self._name_index), default=0)
         self._role_cache: dict[str, OccupationMatch | None] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,9 +15,13 @@ from catalog.schema import Credential
 STOP = {"a", "an", "the", "and", "or", "of", "to", "in", "for", "with", "on", "at", "by", "is", "are", "be", "as"}
 
 
+@lru_cache(maxsize=200_000)
 def _token_vector(token: str, dim: int) -> np.ndarray:
+    """Cached: the bundled catalog has ~30k texts to embed and a new generator per token is slow."""
     seed = int.from_bytes(hashlib.sha256(token.encode()).digest()[:8], "little")
-    return np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+    vec = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+    vec.flags.writeable = False
+    return vec
 
 
 class FakeEncoder:

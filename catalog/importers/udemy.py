@@ -54,6 +54,16 @@ def _published(timestamp: str) -> str:
         return ""
 
 
+def udemy_skills(matcher: SkillMatcher, title: str, subject: str) -> list[str]:
+    """Vocabulary phrases in the title, then the subject ("business finance"): the dataset has no descriptions, and
+    a title's own words ("succeed", "stop creditors") make poor skills."""
+    topic = normalize_space(subject).lower()
+    found = [s for s in matcher.find(title, 7, taken=[topic] if topic else []) if s != topic]
+    if topic:
+        return [*found, topic]
+    return merge_skills((), matcher, title, title)
+
+
 def read_udemy(text: str, info: SourceInfo, vocabulary: Sequence[str]) -> Imported:
     """udemy_courses.csv rows -> credential records."""
     matcher = SkillMatcher(vocabulary)
@@ -114,7 +124,7 @@ def read_udemy(text: str, info: SourceInfo, vocabulary: Sequence[str]) -> Import
             "provider": "Udemy",
             "url": url,
             "description": " ".join(parts),
-            "skills": merge_skills((), matcher, f"{title} {subject}", title),
+            "skills": udemy_skills(matcher, title, subject),
             "credential_type": "certificate",
             "level": level,
             "hours": num(hours),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from bot.app import build_application
 from bot.emulator import BotApiEmulator, Sent
 from bot.runtime import make_services, running
 from bot.services import Services
+from recommender.engine import Recommender
 from tests.fakes import FakeEncoder
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -100,6 +102,16 @@ class World:
         return Chat(self.emu, user_id, **kw)
 
 
+@functools.cache
+def shared_recommender() -> Recommender:
+    """One index of the bundled catalog (fake encoder) for every bot these tests start: ~6k records and 30k texts
+    take seconds to index, and each test's own database holds the same bundled catalog."""
+    from catalog.occupations import load_occupations
+    from catalog.repository import load_bundled
+
+    return Recommender(load_bundled().credentials, FakeEncoder(), occupations=load_occupations())
+
+
 @contextlib.asynccontextmanager
 async def world(
     tmp_path: Path,
@@ -115,7 +127,7 @@ async def world(
         await emulator.start()
     clock = clock or Clock()
     db_path = tmp_path / "credbot.db"
-    services = make_services(db_path, clock=clock, encoder=FakeEncoder())
+    services = make_services(db_path, clock=clock, encoder=FakeEncoder(), recommender=shared_recommender())
     if configure:
         configure(services)
     app = build_application(

@@ -129,6 +129,7 @@ def test_eval_prints_all_three_systems_per_split_and_tunes_on_request(runner: Cl
         "heldout",
         "fresh",
         "fresh2",
+        "served since the catalog grew",
     ]
 
 

@@ -79,7 +79,7 @@ def test_broken_curated_input_stops_the_build(tmp_path: Path) -> None:
     shutil.copytree(SOURCES, tmp_path / "sources")
     bad = tmp_path / "sources" / "curated" / "credentials-bad.jsonl"
     bad.write_text(json.dumps({"id": "x"}) + "\n", encoding="utf-8")
-    with pytest.raises(BuildError, match="credentials-bad.jsonl:1"):
+    with pytest.raises(BuildError, match=r"credentials-bad\.jsonl:1"):
         build_catalog(tmp_path / "sources")
 
 

@@ -1,8 +1,10 @@
 """Shipped vectors: used only for the same model, key and text; rebuilt byte for byte; a changed text re-encodes."""
 
+import zipfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sqlite_utils import Database
 
 from recommender.index import EmbeddingCache
@@ -54,12 +56,26 @@ def test_equal_inputs_write_equal_bytes_whatever_their_order(tmp_path: Path) -> 
     assert first == second
 
 
-def test_a_missing_or_broken_bundled_file_means_encode_everything(tmp_path: Path) -> None:
+def test_a_broken_file_is_refused_and_an_empty_layer_encodes_everything(tmp_path: Path) -> None:
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip")
-    try:
+    with pytest.raises((zipfile.BadZipFile, ValueError, OSError)):
         ShippedVectors.load(bad)
-    except Exception:
-        pass
-    assert len(ShippedVectors.empty()) == 0
-    assert ShippedVectors.empty().get("cred:a", "h") is None
+    enc = FakeEncoder()
+    items = _items({"cred:a": "sql for analysts"})
+    EmbeddingCache(Database(memory=True), shipped=ShippedVectors.empty()).vectors(enc, items)
+    assert enc.documents_encoded == 1
+
+
+def test_the_bundled_file_covers_the_bundled_catalog() -> None:
+    """What `credbot catalog build` shipped: every text a Recommender over the bundled data embeds."""
+    from catalog.occupations import load_occupations
+    from catalog.repository import load_bundled
+    from recommender.encoder import MODEL_ID
+    from recommender.engine import corpus_items
+
+    shipped = ShippedVectors.bundled()
+    assert shipped.model_id == MODEL_ID
+    items = corpus_items(load_bundled().credentials, load_occupations())
+    missing = [k for k, d, _ in items if shipped.get(k, d) is None]
+    assert missing == [], f"{len(missing)} texts without a shipped vector; run `credbot catalog build`"
