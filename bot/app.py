@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from collections.abc import Callable
@@ -80,7 +81,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     services: Services = application.bot_data["services"]
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in account.COMMANDS])
     if application.bot_data.get("warm_up", True):
-        await services.warm_up()
+        # in the background: polling starts at once, the questions need no model, and a request that needs the
+        # recommender first waits for this load rather than starting another (Services.recommender holds a lock)
+        application.bot_data["warm_up_task"] = asyncio.create_task(services.warm_up(), name="credbot-warm-up")
     for hook in application.bot_data.get("on_start", []):
         await hook(application)
     log.info("credbot is up as @%s", application.bot.username)
@@ -102,6 +105,12 @@ async def _nudge_tick(context: CallbackContext) -> None:  # type: ignore[type-ar
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     services: Services = application.bot_data["services"]
+    task = application.bot_data.pop("warm_up_task", None)
+    if task is not None:
+        try:
+            await task  # let it finish before the database closes
+        except Exception:
+            log.exception("warming up the recommender failed")
     services.db.close()
 
 

@@ -171,8 +171,11 @@ def first_start(rounds: int) -> dict[str, float]:
             runs.append(asyncio.run(first_start_s(Path(tmp) / "run.db")))
         with tempfile.TemporaryDirectory() as tmp:
             recs.append(first_recommend_s(Path(tmp) / "rec.db"))
+    import resource
+
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest of those processes
     return {"run_s": statistics.median(runs), "run_max_s": max(runs),
-            "recommend_s": statistics.median(recs), "recommend_max_s": max(recs)}  # fmt: skip
+            "recommend_s": statistics.median(recs), "recommend_max_s": max(recs), "rss_mb": child_mb}  # fmt: skip
 
 
 def run_bot_bench(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
@@ -198,6 +201,8 @@ def run_bot_bench(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
         f"max | {start['run_s']:.1f} / {start['run_max_s']:.1f} s | <= 10 s |",
         f"| first `credbot recommend` on an empty CREDBOT_DB (a new process), median / max | "
         f"{start['recommend_s']:.1f} / {start['recommend_max_s']:.1f} s | <= 10 s |",
+        f"| peak RSS of those processes (model loaded, the bundled catalog indexed, one answer) | "
+        f"{start['rss_mb']:.0f} MB | <= 900 MB |",
         f"| {load['users']:.0f} people onboarding at once (8 messages each, 1-3 s think time, real model, "
         f"no outbound limiter): updates handled | {load['updates_per_s']:.0f} updates/s | >= 50 |",
         f"| reply time per update, median / p95 | {load['median_ms']:.0f} / {load['p95_ms']:.0f} ms | p95 <= 200 ms |",

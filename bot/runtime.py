@@ -15,7 +15,7 @@ from bot.services import Clock, Services, utc_now
 from catalog.db import open_database
 from catalog.occupations import load_occupations
 from catalog.repository import CatalogRepository
-from recommender.encoder import Encoder, SentenceTransformerEncoder
+from recommender.encoder import Encoder, SentenceTransformerEncoder, preload
 from recommender.engine import Recommender
 from recommender.index import EmbeddingCache
 from store.repository import Store
@@ -60,7 +60,7 @@ def make_services(
     db = open_database(db_path)
     catalog = CatalogRepository(db)
     store = Store(db)
-    cache = EmbeddingCache(db)
+    EmbeddingCache(db)  # its migrations run at start, on the main connection
     # built now (the model itself still loads lazily), so a wrong CREDBOT_MODEL_DIR stops start-up with one clear
     # line instead of failing every request later
     chosen = encoder or SentenceTransformerEncoder()
@@ -68,12 +68,21 @@ def make_services(
     def make() -> Recommender:
         if recommender is not None:
             return recommender
-        return Recommender(
-            catalog.all(),
-            chosen,
-            occupations=load_occupations(),
-            cache=cache,
-        )
+        loaded = preload(chosen)  # the model loads while the index is built from the shipped vectors
+        # a connection of its own: this runs on a worker thread while handlers use `db` on the event loop
+        own = open_database(db_path) if db_path is not None and str(db_path) != ":memory:" else db
+        try:
+            built = Recommender(
+                CatalogRepository(own, load_bundled_data=False).all(),
+                chosen,
+                occupations=load_occupations(),
+                cache=EmbeddingCache(own),
+            )
+        finally:
+            if own is not db:
+                own.close()
+        loaded()  # so the first answer does not wait for the model
+        return built
 
     return Services(db=db, store=store, catalog=catalog, make_recommender=make, clock=clock)
 

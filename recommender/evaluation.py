@@ -423,6 +423,29 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
     return "\n".join(lines)
 
 
+SCALE_NOTE = """\
+The catalog grew from 370 hand-written records to 5,957 (`credbot catalog build`: 426 curated, 925 Coursera, 957
+edX, 3,649 Udemy; see README). Untuned profiles, P@5 / nDCG@5 / time-fit:
+
+| catalog | credbot | TF-IDF | embeddings-only | judged@5 (credbot) |
+|---|---|---|---|---|
+| 370 records (last session, final) | 0.668 / 0.738 / 90% | 0.516 / 0.551 / 75% | 0.673 / 0.676 / 73% | ~1.00 |
+| 5,957 records, before new judgements | 0.413 / 0.506 / 94% | 0.295 / 0.346 / 76% | 0.336 / 0.395 / 69% | 0.55 |
+| 5,957 records, after pooling and judging | see the table above | | | |
+
+Before the new judgements about half of every top 5 was a record nobody had judged (counted as a miss), so the
+middle row says little. Pooling, as before: credbot's top 10 (with today's weights and with two heavier
+`substance` weights about to be tried) and the top 5 of TF-IDF and of embeddings-only, for every one of the 161
+profiles; the 1,645 pairs without a judgement were judged blind (records sorted by id, no system named) by seven
+judges, each following the profile's written rule and shown a few of its earlier judgements for calibration;
+1,645 judgements added. The 17 goals of `eval/out_of_catalog.jsonl` were judged over credbot's top 10 the same
+way: four are now served (an electrical pre-apprenticeship, a CDL programme, an AWS welder certification, a
+plumbing pre-apprenticeship), so they moved to `eval/out_of_catalog_served.jsonl`, where "nothing fits" is now the
+wrong answer, and four goals nothing in the catalog teaches were added (funeral director, farrier, ski instructor,
+cabin crew), written before any ranking was looked at.
+"""
+
+
 def render_markdown(report: EvalReport) -> str:
     held = report.get("credbot", "untuned")
     tfidf = report.get("tf-idf", "untuned")
@@ -457,11 +480,17 @@ Untuned (held-out + fresh + fresh2): credbot precision@5 {held.precision:.3f} vs
 (difference {held.precision - tfidf.precision:+.3f}) vs embeddings-only {emb.precision:.3f}; nDCG@5 {held.ndcg:.3f} vs
 {tfidf.ndcg:.3f} vs {emb.ndcg:.3f}; picks that fit the stated hours for time-limited profiles: {held.time_fit:.0%}.
 
-Against the targets (untuned): precision@5 >= 0.90 — {verdict(held.precision >= 0.9)} (the reachable maximum
-here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision - tfidf.precision >= 0.1)}; time-fit >= 80%
-— {verdict(held.time_fit >= 0.8)}. The `heldout` split alone: credbot {heldout.precision:.3f} vs TF-IDF
-{heldout_tfidf.precision:.3f} ({heldout.precision - heldout_tfidf.precision:+.3f}) vs embeddings-only
-{heldout_emb.precision:.3f}, reachable maximum {report.ceiling("heldout"):.2f}.
+Against the targets of the catalog at scale (untuned): precision@5 >= 0.80 — {verdict(held.precision >= 0.8)}
+({held.precision:.3f}; the reachable maximum here is {ceiling:.2f}); >= 0.10 above TF-IDF — {verdict(held.precision -
+tfidf.precision >= 0.1)} ({held.precision - tfidf.precision:+.3f}); >= embeddings-only — {verdict(held.precision >=
+emb.precision)} ({held.precision - emb.precision:+.3f}); time-fit >= 85% — {verdict(held.time_fit >= 0.85)}. The
+`heldout` split alone: credbot {heldout.precision:.3f} vs TF-IDF {heldout_tfidf.precision:.3f}
+({heldout.precision - heldout_tfidf.precision:+.3f}) vs embeddings-only {heldout_emb.precision:.3f}, reachable maximum
+{report.ceiling("heldout"):.2f}.
+
+## The catalog at scale: before and after it grew
+
+{SCALE_NOTE}
 
 ## "Nothing really fits"
 

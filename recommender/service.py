@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from catalog.occupations import load_occupations
 from catalog.repository import CatalogRepository
-from recommender.encoder import Encoder, SentenceTransformerEncoder
+from recommender.encoder import Encoder, SentenceTransformerEncoder, preload
 from recommender.engine import Recommender
 from recommender.index import EmbeddingCache
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
@@ -19,12 +19,16 @@ def build_recommender(
     weights: Weights = DEFAULT_WEIGHTS,
     progress: bool = False,
 ) -> Recommender:
+    chosen = encoder or SentenceTransformerEncoder()
+    loaded = preload(chosen)  # the model loads while the catalog syncs and the index is built
     repo = CatalogRepository(db)
-    return Recommender(
+    rec = Recommender(
         repo.all(),
-        encoder or SentenceTransformerEncoder(),
+        chosen,
         occupations=load_occupations(),
         cache=EmbeddingCache(db),
         weights=weights,
         progress=progress,
     )
+    loaded()
+    return rec
