@@ -431,14 +431,28 @@ edX, 3,649 Udemy; see README). Untuned profiles, P@5 / nDCG@5 / time-fit:
 |---|---|---|---|---|
 | 370 records (last session, final) | 0.668 / 0.738 / 90% | 0.516 / 0.551 / 75% | 0.673 / 0.676 / 73% | ~1.00 |
 | 5,957 records, before new judgements | 0.413 / 0.506 / 94% | 0.295 / 0.346 / 76% | 0.336 / 0.395 / 69% | 0.55 |
-| 5,957 records, after pooling and judging | see the table above | | | |
+| 5,957 records, after pooling and judging, weights re-searched on tune | 0.699 / 0.693 / 92% | 0.508 / 0.456 / 75% | 0.679 / 0.610 / 69% | 1.00 |
 
 Before the new judgements about half of every top 5 was a record nobody had judged (counted as a miss), so the
 middle row says little. Pooling, as before: credbot's top 10 (with today's weights and with two heavier
 `substance` weights about to be tried) and the top 5 of TF-IDF and of embeddings-only, for every one of the 161
 profiles; the 1,645 pairs without a judgement were judged blind (records sorted by id, no system named) by seven
-judges, each following the profile's written rule and shown a few of its earlier judgements for calibration;
-1,645 judgements added. The 17 goals of `eval/out_of_catalog.jsonl` were judged over credbot's top 10 the same
+judges, each following the profile's written rule and shown a few of its earlier judgements for calibration
+(1,645 pairs, 845 found relevant). The weights were then searched again on the tune split only (see
+`recommender/scoring.py`), and a second round judged the 176 pairs the new weights newly brought into any top 10
+(76 relevant): 1,821 judgements added in all, and every top 5 in the table above carries a judgement.
+
+So at 5,957 records credbot's precision@5 on the untuned profiles rose from 0.668 to 0.699 and its lead over
+TF-IDF from +0.15 to +0.19; embeddings-only rose too (0.673 -> 0.679), so credbot is now level with it on P@5
+and ahead on nDCG@5 (0.693 vs 0.610) and time-fit (92% vs 69%). The 0.80 target is not met, and the catalog
+is no longer the reason: a perfect ranker could reach 0.91 on the untuned profiles under these judgements. What
+the judges' notes show instead: the candidates of a vague goal are crowded by thin Udemy titles with no
+description that share a word with it ("slide" guitar for slide design, "forecasting" in trading courses for an
+inventory planner), near-copies and other-language editions, and this small model still reads paraphrased goals
+loosely. Tried on tune and not kept: a `substance` score part (assessed work over video alone), offered to the
+weight search at 0-1 and left at 0.
+
+The 17 goals of `eval/out_of_catalog.jsonl` were judged over credbot's top 10 the same
 way: four are now served (an electrical pre-apprenticeship, a CDL programme, an AWS welder certification, a
 plumbing pre-apprenticeship), so they moved to `eval/out_of_catalog_served.jsonl`, where "nothing fits" is now the
 wrong answer, and four goals nothing in the catalog teaches were added (funeral director, farrier, ski instructor,

@@ -165,3 +165,28 @@ def test_a_model_dir_without_a_tuned_model_is_one_clear_line(tmp_path: Path) -> 
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("credbot: ")
     assert "credbot model tune" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_catalog_build_reproduces_the_shipped_files_byte_for_byte(runner: CliRunner) -> None:
+    """From catalog/sources: catalog, occupations, domains and vectors (unchanged texts reuse their shipped vector,
+    so nothing is encoded and the model is never loaded)."""
+    result = runner.invoke(cli, ["catalog", "build", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "identical to" in result.output and "vectors.npz" in result.output
+    assert "vectors: " in result.output and " 0 encoded" in result.output
+    assert "5957 credentials from 380 providers" in result.output
+
+
+def test_catalog_build_refuses_a_folder_without_sources(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["catalog", "build", "--sources", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "no curated/ folder" in result.output
+
+
+def test_stats_count_by_source_and_domain_and_search_shows_the_source(runner: CliRunner) -> None:
+    stats = runner.invoke(cli, ["catalog", "stats"]).output
+    for source in ("curated", "coursera", "edx", "udemy"):
+        assert any(line.split()[:1] == [source] for line in stats.splitlines())
+    assert "software-development" in stats
+    found = runner.invoke(cli, ["catalog", "search", "android", "kotlin"]).output
+    assert "source, as of" in found and ("coursera 2023-11-08" in found or "curated 2026-" in found)

@@ -78,7 +78,9 @@ def test_occupation_matching_says_what_it_matched_and_how_sure(rec: Recommender)
     assert recs.targeting.missing_skills
 
 
-@pytest.mark.parametrize("goal", ["train as a funeral director and embalmer", "become a midwife", "open a hair salon and cut hair"])
+@pytest.mark.parametrize(
+    "goal", ["train as a funeral director and embalmer", "become a midwife", "open a hair salon and cut hair"]
+)
 def test_a_goal_far_outside_the_catalog_gets_an_honest_answer(rec: Recommender, goal: str) -> None:
     recs = rec.recommend(Profile(role="cook", goal=goal), today=TODAY)
     assert recs.weak and "nothing that really teaches" in recs.note
