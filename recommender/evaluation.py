@@ -431,7 +431,7 @@ edX, 3,649 Udemy; see README). Untuned profiles, P@5 / nDCG@5 / time-fit:
 |---|---|---|---|---|
 | 370 records (last session, final) | 0.668 / 0.738 / 90% | 0.516 / 0.551 / 75% | 0.673 / 0.676 / 73% | ~1.00 |
 | 5,957 records, before new judgements | 0.413 / 0.506 / 94% | 0.295 / 0.346 / 76% | 0.336 / 0.395 / 69% | 0.55 |
-| 5,957 records, after pooling and judging, weights re-searched on tune | 0.699 / 0.693 / 92% | 0.508 / 0.456 / 75% | 0.679 / 0.610 / 69% | 1.00 |
+| 5,957 records, judged, weights re-searched | 0.699 / 0.693 / 92% | 0.508 / 0.456 / 75% | 0.679 / 0.610 / 69% | 1.00 |
 
 Before the new judgements about half of every top 5 was a record nobody had judged (counted as a miss), so the
 middle row says little. Pooling, as before: credbot's top 10 (with today's weights and with two heavier

@@ -400,12 +400,16 @@ _LEVELS = {
 }
 
 
+def _lookup(table: dict[str, str], text: str, what: str) -> str:
+    found = table.get(normalize_space(text).lower())
+    if found is None:
+        raise RowError(f"unknown {what}: {text!r}")
+    return found
+
+
 def map_level(text: str) -> str:
     """Source difficulty -> schema level; courses open to all ("All Levels", "Mixed") count as beginner."""
-    level = _LEVELS.get(normalize_space(text).lower())
-    if level is None:
-        raise RowError(f"unknown level: {text!r}")
-    return level
+    return _lookup(_LEVELS, text, "level")
 
 
 # --- language ------------------------------------------------------------------------------------------------------
@@ -446,10 +450,7 @@ LANGUAGES = {
 
 def map_language(text: str) -> str:
     """A language name as listed (English or its own name: "Español") -> ISO 639-1; ValueError when unknown."""
-    code = LANGUAGES.get(normalize_space(text).lower())
-    if code is None:
-        raise RowError(f"unknown language: {text!r}")
-    return code
+    return _lookup(LANGUAGES, text, "language")
 
 
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
