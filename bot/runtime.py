@@ -15,7 +15,7 @@ from bot.services import Clock, Services, utc_now
 from catalog.db import open_database
 from catalog.occupations import load_occupations
 from catalog.repository import CatalogRepository
-from recommender.encoder import Encoder, SentenceTransformerEncoder, preload
+from recommender.encoder import Encoder, SentenceTransformerEncoder
 from recommender.engine import Recommender
 from recommender.index import EmbeddingCache
 from store.repository import Store
@@ -68,7 +68,6 @@ def make_services(
     def make() -> Recommender:
         if recommender is not None:
             return recommender
-        loaded = preload(chosen)  # the model loads while the index is built from the shipped vectors
         # a connection of its own: this runs on a worker thread while handlers use `db` on the event loop
         own = open_database(db_path) if db_path is not None and str(db_path) != ":memory:" else db
         try:
@@ -81,7 +80,9 @@ def make_services(
         finally:
             if own is not db:
                 own.close()
-        loaded()  # so the first answer does not wait for the model
+        load = getattr(chosen, "model", None)
+        if callable(load):
+            load()  # with every vector shipped the index needs no model; the first question does
         return built
 
     return Services(db=db, store=store, catalog=catalog, make_recommender=make, clock=clock)

@@ -6,7 +6,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -126,19 +126,3 @@ class SentenceTransformerEncoder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
-
-
-def preload(encoder: Encoder) -> Callable[[], None]:
-    """Start loading the model on a thread of its own (it is needed only for the first query, so it can load while
-    the index is built from shipped vectors); the returned call waits until it is loaded. No-op for encoders
-    without a model to load (test fakes)."""
-    load = getattr(encoder, "model", None)
-    if not callable(load):
-        return lambda: None
-    threading.Thread(target=load, name="credbot-model-load", daemon=True).start()
-
-    def wait() -> None:
-        load()  # the encoder's lock makes this wait for the thread's load instead of loading twice
-
-    return wait
-

@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from catalog.occupations import load_occupations
 from catalog.repository import CatalogRepository
-from recommender.encoder import Encoder, SentenceTransformerEncoder, preload
+from recommender.encoder import Encoder, SentenceTransformerEncoder
 from recommender.engine import Recommender
 from recommender.index import EmbeddingCache
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
@@ -20,7 +20,6 @@ def build_recommender(
     progress: bool = False,
 ) -> Recommender:
     chosen = encoder or SentenceTransformerEncoder()
-    loaded = preload(chosen)  # the model loads while the catalog syncs and the index is built
     repo = CatalogRepository(db)
     rec = Recommender(
         repo.all(),
@@ -30,5 +29,4 @@ def build_recommender(
         weights=weights,
         progress=progress,
     )
-    loaded()
     return rec
