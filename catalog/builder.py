@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -31,7 +30,7 @@ from catalog.importers import (
     read_udemy,
 )
 from catalog.provenance import CURATED, SNAPSHOTS, Snapshot
-from catalog.schema import Credential
+from catalog.schema import Credential, provider_key
 from catalog.validate import check_record, validate
 
 # phrases too generic to tag a record with when they merely occur in its text
@@ -268,18 +267,13 @@ def build_catalog(
     return [kept[i] for i in sorted(kept)], vocabulary, report
 
 
-def provider_spelling_key(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", folded.strip()))
-
-
 def provider_spellings(credentials: Sequence[Credential], curated_ids: set[str]) -> dict[str, str]:
     """One spelling per provider ("The University of Michigan" and "University of Michigan" are one provider for
     the per-provider cap and for "only ..." filters): the curated spelling, else the most used, else the first."""
     by_key: dict[str, Counter[str]] = {}
     preferred: dict[str, str] = {}
     for c in credentials:
-        key = provider_spelling_key(c.provider)
+        key = provider_key(c.provider)
         by_key.setdefault(key, Counter())[c.provider] += 1
         if c.id in curated_ids:
             preferred.setdefault(key, c.provider)

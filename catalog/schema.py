@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -185,6 +187,13 @@ FIELD_NAMES: tuple[str, ...] = (
 )
 LIST_FIELDS = frozenset({"skills", "earn_by", "prerequisites", "alignments"})
 OPTIONAL_FIELDS = frozenset({"alignments", "prerequisites"})
+
+
+def provider_key(name: str) -> str:
+    """One provider however it is spelled: "The University of Michigan" = "University of Michigan", "École
+    Polytechnique" = "Ecole polytechnique" (used to unify spellings in the build and to filter by provider)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", folded.strip()))
 
 
 def _num(value: float) -> int | float:

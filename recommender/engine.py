@@ -126,7 +126,7 @@ def occupation_tasks(occupations: Sequence[Occupation]) -> tuple[list[str], list
     tasks: list[str] = []
     owners: list[int] = []
     for i, o in enumerate(occupations):
-        for task in getattr(o, "tasks", ()):
+        for task in o.tasks:
             tasks.append(task)
             owners.append(i)
     return tasks, owners
@@ -149,6 +149,11 @@ def corpus_items(credentials: Sequence[Credential], occupations: Sequence[Occupa
     return list({key: (key, digest, text) for key, digest, text in items}.values())
 
 
+def goal_closeness(semantic: np.ndarray, phrase: np.ndarray) -> float:
+    """How close the closest candidate is to the goal: mean of whole-record cosine and skill-phrase fit."""
+    return float(((semantic + phrase) / 2).max()) if len(semantic) else 0.0
+
+
 def is_weak_match(
     semantic: np.ndarray, phrase: np.ndarray, covered: Sequence[Sequence[str]], targeting: Targeting
 ) -> bool:
@@ -156,7 +161,7 @@ def is_weak_match(
 
     Teaching a skill only guessed from the goal's wording ("grant writing" -> "writing to learn") is no evidence
     of a match; teaching one the person named, or their target occupation needs, is."""
-    closeness = float(((semantic + phrase) / 2).max()) if len(semantic) else 0.0
+    closeness = goal_closeness(semantic, phrase)
     trusted = set(targeting.missing_skills) - set(targeting.guessed_skills) - set(targeting.derived_skills)
     return closeness < WEAK_MATCH and not any(set(c) & trusted for c in covered)
 
@@ -171,11 +176,10 @@ def names_untaught(
     catalog of thousands something always sits near the words, so closeness alone no longer tells a served goal from
     one the catalog does not serve; the occupation's own name missing from every pick does."""
     o = targeting.goal_occupation
-    if o is None or not o.confident or o.task or not picks or not len(semantic):
+    if o is None or not o.confident or o.task or not picks:
         return False
-    closeness = float(((semantic + phrase) / 2).max())
     words = [w for w in text_words(o.matched_name) if len(w) >= 5 and w not in GENERIC_NAMES]
-    if not words or closeness >= WEAK_NAMED:
+    if not words or goal_closeness(semantic, phrase) >= WEAK_NAMED:
         return False
     text = " ".join(f"{c.title} {' '.join(c.skills)} {c.description}" for c in picks).lower()
     return not any(w[:-1] in text for w in words)

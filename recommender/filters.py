@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from catalog.schema import Credential, EarnBy, Format
+from catalog.schema import provider_key as schema_provider_key
 from recommender.money import to_usd
 
 FORMAT_CODES = {f: i for i, f in enumerate(Format)}
@@ -24,8 +25,8 @@ UNIVERSITY_RE = re.compile(
 
 
 def provider_key(text: str) -> str:
-    """"The Linux Foundation" and "linux foundation" compare equal; so do "edX" and "edx.org"."""
-    return re.sub(r"[^a-z0-9]+", "", re.sub(r"^the\s+", "", text.lower()).removesuffix(".org").removesuffix(".com"))
+    """catalog.schema.provider_key, and a platform's site names it too: "edX" = "edx.org"."""
+    return schema_provider_key(text.lower().removesuffix(".org").removesuffix(".com"))
 
 
 def platform_of(url: str) -> str:

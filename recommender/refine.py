@@ -47,6 +47,11 @@ TYPE_PATTERNS = (
     (r"micro ?masters?", "micromasters"),
     (r"(?:course )?series|specializations?", "course-series"),
 )
+# the first type named decides: "certificates" includes professional certificates, "professional" narrows it
+TYPE_CHOICES = {
+    "professional-certificate": ["professional-certificate"],
+    "certificate": ["certificate", "professional-certificate"],
+}
 ONLY_RE = r"(?:only|just|nothing but)"
 PROVIDER_CUE = re.compile(r"\b(?:from|by|only|just|on|at|with|prefer|via)\b")
 
@@ -68,12 +73,13 @@ def _providers_named(low: str, known: Mapping[str, str]) -> list[str]:
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
             key = provider_key(" ".join(words[i : i + n]))
-            if len(key) >= 2 and key in known and known[key] not in found and not _inside(key, found, known):
+            if len(key) >= 2 and key in known and known[key] not in found and not _inside(key, found):
                 found.append(known[key])
     return found
 
 
-def _inside(key: str, found: Sequence[str], known: Mapping[str, str]) -> bool:
+def _inside(key: str, found: Sequence[str]) -> bool:
+    """Part of a provider already found ("google" inside "Google Cloud")."""
     return any(key in provider_key(f) for f in found)
 
 
@@ -135,9 +141,7 @@ def refine(
     types = [value for pattern, value in TYPE_PATTERNS if re.search(
         rf"\b{ONLY_RE}\s+(?:{pattern})\b|\b(?:{pattern})\s+{ONLY_RE}\b|^(?:{pattern})$", low)]
     if types:
-        changes["credential_types"] = types[:1] if types[0] == "professional-certificate" else types
-        if types[0] == "certificate":
-            changes["credential_types"] = ["certificate", "professional-certificate"]
+        changes["credential_types"] = TYPE_CHOICES.get(types[0], types)
         said.append(" or ".join(t.replace("-", " ") + "s" for t in changes["credential_types"]) + " only")
     if re.search(r"\buniversit(?:y|ies)\b|\bcolleges?\b|\bacademic\b", low):
         changes["university_only"] = True

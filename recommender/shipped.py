@@ -61,10 +61,6 @@ class ShippedVectors:
             return cls.empty()
 
 
-def bundled_path() -> Path:
-    return Path(str(resources.files("catalog").joinpath(BUNDLED_NAME)))
-
-
 def write_shipped(path: Path, model_id: str, rows: Iterable[tuple[str, str, np.ndarray]]) -> int:
     """rows = (key, content hash, vector); written sorted by key, float16, with fixed zip timestamps."""
     ordered = sorted(rows, key=lambda r: r[0])
