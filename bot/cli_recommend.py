@@ -61,6 +61,7 @@ def result_json(recs: Any, hours_per_week: float | None) -> dict[str, Any]:
         out["occupation"] = {
             "title": t.goal_occupation.occupation.title,
             "onet_soc": t.goal_occupation.occupation.onet_soc,
+            "esco_uri": t.goal_occupation.occupation.esco_uri,
             "similarity": round(t.goal_occupation.similarity, 3),
             "confident": t.goal_occupation.confident,
         }
@@ -129,6 +130,11 @@ def recommend_command(
     _print_human(recs, profile)
 
 
+def occupation_code(occupation: Any) -> str:
+    """Where the occupation comes from: its O*NET-SOC code, or ESCO for the jobs O*NET has no code for."""
+    return f"O*NET {occupation.onet_soc}" if occupation.onet_soc else "ESCO"
+
+
 def _print_human(recs: Any, profile: Any) -> None:
     t = recs.targeting
     if t.goal_occupation is not None:
@@ -136,7 +142,7 @@ def _print_human(recs: Any, profile: Any) -> None:
         sure = "sure" if o.confident else "not sure: treated as a free-form goal"
         via = f" through its task '{o.task}'" if o.task else ""
         click.echo(
-            f"Goal matched to: {o.occupation.title} (O*NET {o.occupation.onet_soc}){via}, "
+            f"Goal matched to: {o.occupation.title} ({occupation_code(o.occupation)}){via}, "
             f"similarity {o.similarity:.2f} ({sure})"
         )
     if t.missing_skills:

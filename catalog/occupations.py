@@ -12,12 +12,13 @@ from dataclasses import dataclass, fields
 from importlib import resources
 from typing import Any
 
-from catalog.provenance import ONET
+from catalog.provenance import ESCO, ONET
 
 ONET_RE = re.compile(r"^\d\d-\d{4}\.\d\d$")
 REQUIRED_FIELDS = ("id", "title", "alternative_titles", "onet_soc", "esco_uri", "skills", "domain")
 CURATED_SKILLS = (10, 25)  # hand-written entries list their core skills in full
 DERIVED_SKILLS = (5, 25)  # O*NET-derived ones name what the catalog teaches, little for some (bus drivers)
+ESCO_SKILLS = (0, 25)  # ESCO-only jobs (farrier): only what their one-paragraph description names
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,11 @@ class Occupation:
     def derived(self) -> bool:
         """Built from O*NET tables rather than written by hand (its skills are phrases found in its tasks)."""
         return self.source.startswith("https://github.com/")
+
+    @property
+    def esco_only(self) -> bool:
+        """An ESCO occupation no O*NET code stands for (farrier, sommelier): no tasks, few skills."""
+        return not self.onet_soc
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,7 +89,8 @@ def check_occupation(data: dict[str, Any]) -> list[str]:
         if key not in OCCUPATION_FIELDS:
             problems.append(f"{key}: unknown field")
     code = data.get("onet_soc")
-    if not isinstance(code, str) or not ONET_RE.match(code):
+    esco_only = str(data.get("source") or "").startswith(ESCO.prefix)  # an ESCO job O*NET has no code for
+    if not isinstance(code, str) or not (ONET_RE.match(code) or (esco_only and code == "")):
         problems.append(f"onet_soc: not an O*NET-SOC code: {code!r}")
     for key in ("id", "title", "domain"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
@@ -99,8 +106,9 @@ def check_occupation(data: dict[str, Any]) -> list[str]:
     related = data.get("related")
     if isinstance(related, list) and not all(isinstance(r, str) and ONET_RE.match(r) for r in related):
         problems.append("related: needs O*NET-SOC codes")
-    derived = str(data.get("source") or "").startswith(ONET.prefix)  # built from O*NET rather than written by hand
-    low, high = DERIVED_SKILLS if derived else CURATED_SKILLS
+    # built from O*NET or ESCO rather than written by hand
+    derived = str(data.get("source") or "").startswith((ONET.prefix, ESCO.prefix))
+    low, high = ESCO_SKILLS if esco_only else DERIVED_SKILLS if derived else CURATED_SKILLS
     skills = data.get("skills")
     if not isinstance(skills, list) or not low <= len(skills) <= high:
         problems.append(f"skills: needs {low}-{high} skill phrases")

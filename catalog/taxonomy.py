@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.occupations import DERIVED_SKILLS, OCCUPATION_FIELDS, check_occupation
-from catalog.provenance import CURATED, ONET
+from catalog.provenance import CURATED, ESCO, ONET
 
 ONET_DIR = "onet"
 ESCO_FILE = "esco/occupations_en.csv"
@@ -361,6 +361,8 @@ class EscoConcept:
     preferred: str
     labels: list[str]  # lower case, split at "/", none over MAX_LABEL_CHARS; the preferred label's first
     description: str
+    isco: str = ""  # ISCO-08 unit group ("7221"), for the domain of an ESCO-only entry
+    line: int = 0  # where the concept's row starts in occupations_en.csv, for its source URL
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -396,13 +398,14 @@ def read_onet(folder: Path) -> dict[str, OnetRow]:
 
 def read_esco(path: Path) -> list[EscoConcept]:
     out = []
-    for _, r in read_rows(path):
+    for line, r in read_rows(path):
         labels: list[str] = []
         for text in [r["preferredLabel"], *r["altLabels"].split("\n")]:  # hidden labels are misspellings ("plummer")
             for label in split_slash(clean_label(text)):
                 if label and len(label) <= MAX_LABEL_CHARS and label not in labels:
                     labels.append(label)
-        out.append(EscoConcept(r["conceptUri"], clean_label(r["preferredLabel"]), labels, r["description"]))
+        preferred = clean_label(r["preferredLabel"])
+        out.append(EscoConcept(r["conceptUri"], preferred, labels, r["description"], r["iscoGroup"], line))
     return out
 
 
@@ -429,9 +432,12 @@ def _identity(doc: list[str]) -> list[str]:
 
 
 def link_esco(
-    onet: Sequence[OnetRow], esco: Sequence[EscoConcept], known_titles: dict[str, list[str]] | None = None
+    onet: Sequence[OnetRow],
+    esco: Sequence[EscoConcept],
+    known_titles: dict[str, list[str]] | None = None,
+    floor: float = LINK_FLOOR,
 ) -> list[Link]:
-    """Each ESCO occupation's closest O*NET occupation, kept when the weighted similarity reaches LINK_FLOOR.
+    """Each ESCO occupation's closest O*NET occupation, kept when the weighted similarity reaches `floor`.
 
     `known_titles` (code -> titles our curated files already give it: "staff nurse", "ios developer") are matched
     beside the O*NET title, so ESCO's "nurse responsible for general care" (alias "ward nurse") finds Registered
@@ -484,7 +490,7 @@ def link_esco(
         parent = index.get(onet[j].code[:8] + "00")
         if parent is not None and parent != j and score[i, parent] >= PARENT_SHARE * score[i, j]:
             j = parent
-        if score[i, j] >= LINK_FLOOR:
+        if score[i, j] >= floor:
             links.append(Link(i, onet[j].code, round(float(score[i, j]), 6)))
     return links
 
@@ -780,7 +786,8 @@ def build_occupations(sources_dir: Path, vocabulary: Sequence[str]) -> tuple[lis
             known_titles[row["onet_soc"]] += [row["title"], *row["alternative_titles"]]
     for typed, code in sorted(synonyms.items()):
         known_titles[code].append(typed)
-    links = link_esco(onet, esco, known_titles)
+    every = link_esco(onet, esco, known_titles, floor=float("-inf"))
+    links = [link for link in every if link.score >= LINK_FLOOR]
     report.append(f"ESCO: {len(links)} of {len(esco)} occupations linked to O*NET (floor {LINK_FLOOR})")
     by_code: dict[str, list[Link]] = defaultdict(list)
     for link in sorted(links, key=lambda x: (-x.score, esco[x.concept].uri)):
@@ -846,8 +853,15 @@ def build_occupations(sources_dir: Path, vocabulary: Sequence[str]) -> tuple[lis
             if row.get("esco_uri") is None:
                 row["esco_uri"] = _esco_for(row, linked, esco, primary=i == 0)
             row["skills"] = row["skills"] or skills[o.code]
+    linked_concepts = {link.concept for link in links}
+    unlinked = [link for link in every if link.concept not in linked_concepts]
+    own_jobs = esco_only_entries(unlinked, esco, names, index, {r["id"] for r in names_rows(entries)})
+    report.append(
+        f"ESCO only: {len(own_jobs)} of the {len(unlinked)} unlinked ESCO occupations kept as occupations of their own "
+        "(skills from their description, domain from their ISCO group)"
+    )
     out: list[dict[str, Any]] = []
-    for rows in entries.values():
+    for rows in [*entries.values(), own_jobs]:
         for row in rows:
             row.setdefault("source", CURATED)
             seen = {row["title"].lower()}
@@ -860,7 +874,7 @@ def build_occupations(sources_dir: Path, vocabulary: Sequence[str]) -> tuple[lis
             out.append({k: row[k] for k in OCCUPATION_FIELDS if k in row})
     out.sort(key=lambda r: r["id"])
 
-    derived = [r for r in out if r["source"] != CURATED]
+    derived = [r for r in out if r["source"].startswith(ONET.prefix)]
     below = [r for r in derived if len(r["skills"]) < SKILL_MIN]
     filled = sum(1 for c in own if len(skills[c]) > len(own[c]))
     report.append(
@@ -878,6 +892,73 @@ def build_occupations(sources_dir: Path, vocabulary: Sequence[str]) -> tuple[lis
     if bad:
         raise ValueError("built occupations have problems:\n" + "\n".join(bad[:50]))
     return out, report
+
+
+def names_rows(entries: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [row for rows in entries.values() for row in rows]
+
+
+def esco_only_entries(
+    unlinked: Sequence[Link],
+    esco: Sequence[EscoConcept],
+    names: Names,
+    index: PhraseIndex,
+    taken_ids: set[str],
+) -> list[dict[str, Any]]:
+    """ESCO occupations no O*NET occupation stands for (farrier, sommelier, body artist, astronaut) as entries of
+    their own, so a goal naming one is read as that job and not as its nearest neighbour ("sommelier" is no
+    bartender). Their nearest O*NET occupation is mostly wrong below the link floor (an animal groomer's is
+    Animal Scientists), so nothing is taken from it: no O*NET code, skills only the vocabulary phrases of their
+    ESCO description, the domain from their ISCO group. A concept whose preferred label is already some entry's
+    name, or an "x in y" variant ("import export manager in furniture"), adds nothing and is left out."""
+    out = []
+    for link in sorted(unlinked, key=lambda x: esco[x.concept].uri):
+        e = esco[link.concept]
+        if not e.labels or " in " in e.preferred or not keys(e.preferred) or keys(e.preferred) in names.used:
+            continue
+        labels = [lab for lab in e.labels if keys(lab) and keys(lab) not in names.used][:MAX_ESCO_LABELS]
+        names.reserve(labels)
+        chosen: list[str] = []
+        _add(chosen, set(), index.find(e.description), TASK_SKILLS)
+        ident = slug(e.preferred)
+        ident = ident if ident not in taken_ids else f"{ident}-esco"
+        taken_ids.add(ident)
+        row = {
+            "id": ident, "title": e.preferred[:1].upper() + e.preferred[1:], "alternative_titles": labels[1:],
+            "onet_soc": "", "esco_uri": e.uri, "skills": chosen, "domain": isco_domain(e.isco),
+            "description": " ".join(e.description.split()), "tasks": [], "technology": [], "related": [],
+            "source": ESCO.row_url(e.line),
+        }  # fmt: skip
+        out.append(row)
+    return out
+
+
+# ISCO-08 group prefix -> domain, for ESCO-only entries; the longest matching prefix wins
+ISCO_DOMAINS: dict[str, str] = {
+    "0": "public-safety", "1": "leadership", "122": "marketing-sales", "132": "manufacturing-repair",
+    "1324": "supply-chain-ops", "133": "it-cloud-security", "14": "hospitality-food", "211": "science-research",
+    "212": "data-ai", "213": "science-research", "214": "engineering", "215": "engineering", "216": "engineering",
+    "2163": "arts-media", "2166": "arts-media", "22": "healthcare", "23": "education", "241": "finance-accounting",
+    "242": "leadership", "2423": "hr-dei", "2424": "education", "243": "marketing-sales",
+    "25": "software-development", "252": "it-cloud-security", "261": "legal", "262": "science-research",
+    "263": "social-services", "264": "communication", "265": "arts-media", "31": "engineering",
+    "313": "manufacturing-repair", "315": "transportation", "32": "healthcare", "331": "finance-accounting",
+    "332": "marketing-sales", "333": "supply-chain-ops", "334": "productivity", "335": "legal",
+    "34": "social-services", "3411": "legal", "342": "personal-care", "343": "arts-media",
+    "3434": "hospitality-food", "35": "it-cloud-security", "4": "productivity", "42": "customer-service",
+    "432": "supply-chain-ops", "51": "personal-care", "511": "transportation", "512": "hospitality-food",
+    "513": "hospitality-food", "515": "hospitality-food", "52": "marketing-sales", "53": "healthcare",
+    "531": "education", "54": "public-safety", "6": "agriculture", "71": "trades-construction",
+    "72": "manufacturing-repair", "73": "arts-media", "732": "manufacturing-repair", "74": "trades-construction",
+    "75": "manufacturing-repair", "751": "hospitality-food", "8": "manufacturing-repair", "83": "transportation",
+    "91": "hospitality-food", "92": "agriculture", "93": "trades-construction", "933": "supply-chain-ops",
+    "94": "hospitality-food", "95": "marketing-sales", "96": "public-safety",
+}  # fmt: skip
+
+
+def isco_domain(group: str) -> str:
+    best = max((p for p in ISCO_DOMAINS if group.startswith(p)), key=len, default=None)
+    return ISCO_DOMAINS[best] if best else DEFAULT_DOMAIN
 
 
 def _esco_for(row: dict[str, Any], linked: Sequence[Link], esco: Sequence[EscoConcept], primary: bool) -> str | None:

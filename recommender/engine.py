@@ -6,6 +6,8 @@ Holds the indexed state (vectors, TF-IDF, skill vocabulary); every rule it appli
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -161,23 +163,84 @@ def is_weak_match(
 
     Teaching a skill only guessed from the goal's wording ("grant writing" -> "writing to learn") is no evidence
     of a match; teaching one the person named, or their target occupation needs, is."""
-    closeness = goal_closeness(semantic, phrase)
+    return goal_closeness(semantic, phrase) < WEAK_MATCH and not teaches_trusted(covered, targeting)
+
+
+def teaches_trusted(covered: Sequence[Sequence[str]], targeting: Targeting) -> bool:
+    """Some pick teaches a missing skill the person named or a hand-written occupation needs."""
     trusted = set(targeting.missing_skills) - set(targeting.guessed_skills) - set(targeting.derived_skills)
-    return closeness < WEAK_MATCH and not any(set(c) & trusted for c in covered)
+    return any(set(c) & trusted for c in covered)
 
 
 WEAK_NAMED = 0.40  # with an occupation named that no pick mentions, "nothing fits" below this closeness
+# words a goal names a job by that say too little on their own ("yoga teacher": the yoga is what must be taught)
+ROLE_WORDS = GENERIC_NAMES | {"teacher", "instructor", "worker", "artist", "professional", "member", "licence"}
+_FILLER = (
+    "become becoming qualify qualified train training trained work working learn learning want myself first "
+    "better really about their there with from into that this what when your have more make help will like able "
+    "career start getting certified licensed junior senior and the for our out off own its are can"
+)
+GOAL_FILLER = frozenset(_FILLER.split())  # words of a goal that name no job
+
+
+NAMING_SHARE = 0.15  # a long goal that names a job in passing ("... so I can move up to buyer") is about the rest
+
+
+def content_words(goal: str) -> set[str]:
+    return {w for w in text_words(goal) if len(w) >= 3 and w not in GOAL_FILLER and w not in ROLE_WORDS}
+
+
+def stem(word: str) -> str:
+    """Crude but enough to tell that "driving" and "driver", "plumbing" and "plumber", "astronaut" and
+    "astronautical" name one trade: a plural and one common ending dropped, six letters kept."""
+    if len(word) > 4:
+        word = re.sub(r"s$", "", word)
+    cut = re.sub(r"(ing|ers|er|ed|ist|ian|ical|al|y|e)$", "", word)
+    return (cut if len(cut) >= 3 else word)[:6]
+
+
+def naming_words(goal: str, occupation: Occupation) -> frozenset[str]:
+    """Stems of the goal's words that also name its occupation ("airline pilot" in "become an airline pilot and
+    fly for a regional carrier"), minus words too generic to need teaching ("teacher" of "yoga teacher")."""
+    names = {stem(w) for n in occupation.names for w in text_words(n) if len(w) >= 3}
+    return frozenset(
+        s
+        for w in text_words(goal)
+        if len(w) >= 3 and w not in GOAL_FILLER and w not in ROLE_WORDS and (s := stem(w)) in names
+    )
+
+
+def title_stems(credential: Credential) -> frozenset[str]:
+    """Stems of what a record says it is about: its title and skills, not its description."""
+    return frozenset(stem(w) for w in text_words(f"{credential.title} {' '.join(credential.skills)}"))
 
 
 def names_untaught(
-    targeting: Targeting, picks: Sequence[Credential], semantic: np.ndarray, phrase: np.ndarray
+    targeting: Targeting,
+    picks: Sequence[Credential],
+    semantic: np.ndarray,
+    phrase: np.ndarray,
+    goal: str = "",
+    covered: Sequence[Sequence[str]] = (),
+    stem_counts: Mapping[str, int] | None = None,
 ) -> bool:
-    """The goal names an occupation ("become a midwife", "cabin crew") and none of the picks even mentions it: in a
-    catalog of thousands something always sits near the words, so closeness alone no longer tells a served goal from
-    one the catalog does not serve; the occupation's own name missing from every pick does."""
+    """The goal names an occupation ("become a midwife", "cabin crew") and no pick is about it: in a catalog of
+    thousands something always sits near the words, so closeness alone no longer tells a served goal from one the
+    catalog does not serve; a pick whose title or skills hold the most specific word the goal names the job by
+    does ("groom" of "dog groomer", the word fewest records hold: `stem_counts`), as does one that teaches a skill
+    the person asked for ("a supply chain certificate ... to move up to buyer").
+
+    With the goal's own naming words ("yoga teacher" -> yoga) closeness is no excuse: aerospace courses read
+    close to "become an astronaut" yet none trains one. Without them (the goal only matched a neighbouring
+    occupation), the occupation's matched name is looked for anywhere in the picks and only below WEAK_NAMED."""
     o = targeting.goal_occupation
-    if o is None or not o.confident or o.task or not picks:
+    if o is None or not o.confident or o.task or not picks or teaches_trusted(covered, targeting):
         return False
+    naming = naming_words(goal, o.occupation)
+    if naming and len(naming) >= NAMING_SHARE * len(content_words(goal)):
+        counts = stem_counts or {}
+        specific = min(naming, key=lambda s: (counts.get(s, 0), -len(s), s))
+        return not any(specific in title_stems(c) for c in picks)
     words = [w for w in text_words(o.matched_name) if len(w) >= 5 and w not in GENERIC_NAMES]
     if not words or goal_closeness(semantic, phrase) >= WEAK_NAMED:
         return False
@@ -272,6 +335,8 @@ class Recommender:
         self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
         self.columns = CatalogColumns.of(self.credentials)
         self.providers = [c.provider for c in self.credentials]
+        self.title_stems = [title_stems(c) for c in self.credentials]
+        self.stem_counts = Counter(s for stems in self.title_stems for s in stems)
         self.space = self._skill_space(occupations, progress)
         rows, cols = [], []
         for i, c in enumerate(self.credentials):
@@ -390,7 +455,8 @@ class Recommender:
             targets += [normalize_skill(s) for s in target_occ.occupation.skills]
             if target_occ.occupation.derived:
                 derived = [normalize_skill(s) for s in target_occ.occupation.skills]
-        elif profile.goal:
+        if profile.goal and (target_occ is None or target_occ.occupation.esco_only):
+            # an ESCO-only job (farrier) names few skills of its own: the goal's nearest phrases fill the gap
             assert goal_vector is not None
             sims = phrase_sims if phrase_sims is not None else self.space.vectors @ goal_vector
             guessed = self.space.nearest_phrases(sims, 6, GOAL_SKILL_FLOOR, taken=targets)
@@ -529,6 +595,10 @@ class Recommender:
             "cost": scoring.cost_fits(cols.cost_usd[cand], budget_usd),
             "format": scoring.format_fits(cols.format[cand], profile.format),
             "substance": cols.substance[cand],
+            # a person who set a language has it as a hard filter; the rest prefer the one they write in
+            "language": np.zeros(len(cand))
+            if profile.language
+            else scoring.language_fits(cols.language[cand], scoring.written_in(f"{profile.goal} {profile.role}")),
             "feedback": np.array([feedback.adjustment(self.credentials[i]) for i in cand])
             if feedback
             else np.zeros(len(cand)),
@@ -568,7 +638,15 @@ class Recommender:
                 )
             )
         weak = is_weak_match(parts["semantic"], parts["phrase"], [p.covered for p in picks], targeting)
-        weak = weak or names_untaught(targeting, [p.credential for p in picks], parts["semantic"], parts["phrase"])
+        weak = weak or names_untaught(
+            targeting,
+            [p.credential for p in picks],
+            parts["semantic"],
+            parts["phrase"],
+            profile.goal,
+            [p.covered for p in picks],
+            self.stem_counts,
+        )
         note = ""
         if weak:
             closer = self._closer_outside(passes, dense, semantic_query, phrase_sims)

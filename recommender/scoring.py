@@ -16,6 +16,7 @@ first. docs/EVALUATION.md has the figures they produce.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ class Weights:
     format: float = 0.05  # exact format match when the person said "either" or gave a soft preference
     substance: float = 0.0  # assessed work over lectures only, more than an hour or two (filters.substance)
     focus: float = 1.5  # topics the person asked for by name ("something in Python") beat the general gap
+    language: float = 0.3  # records in the language the person writes in, when they set none (filters.language)
     goal_mix: float = 1.0  # semantic = mix * cos(goal) + (1 - mix) * cos(centroid of missing target skills)
     time_steepness: float = 1.2  # how fast time fit falls once hours exceed what is available
     mmr_lambda: float = 0.9  # relevance vs novelty in the final top-k
@@ -47,6 +49,32 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
+
+
+# a few words that mark a goal written in another language than English; the bot itself speaks English
+_MARKERS = {
+    "es": "quiero aprender para trabajo mejorar como los las una del ser mis",
+    "pt": "quero aprender para trabalho melhorar como os uma ser meu minha não",
+    "fr": "je veux apprendre pour travail améliorer comme les une être mon ma dans",
+    "de": "ich möchte lernen für arbeit verbessern wie eine sein mein und nicht",
+}
+LANGUAGE_MARKERS = {code: frozenset(words.split()) for code, words in _MARKERS.items()}
+
+
+def written_in(text: str) -> str:
+    """The base language a goal is written in: English unless three or more marker words of another say so."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    best, hits = "en", 2
+    for code, markers in LANGUAGE_MARKERS.items():
+        found = sum(w in markers for w in words)
+        if found > hits:
+            best, hits = code, found
+    return best
+
+
+def language_fits(languages: np.ndarray, wanted: str) -> np.ndarray:
+    """1 for records in the wanted base language ("en" for "en-GB"), 0 for the rest."""
+    return np.array([lang == wanted for lang in languages], dtype=np.float64)
 
 
 def time_fits(
@@ -164,5 +192,6 @@ def combine(parts: Mapping[str, Any], weights: Weights = DEFAULT_WEIGHTS) -> Any
         + weights.format * parts["format"]
         + weights.substance * parts.get("substance", 0.0)
         + weights.focus * parts.get("focus", 0.0)
+        + weights.language * parts.get("language", 0.0)
         + parts.get("feedback", 0.0)
     )

@@ -175,8 +175,10 @@ class SkillSpace:
             one_word = " " not in n
             # a one-word title of an occupation built from O*NET or ESCO ("model", "host", "customers") is too
             # often an everyday word in a goal to name that occupation verbatim; hand-written ones ("teacher",
-            # "nurse") are kept, and every name still matches by meaning through its vector
-            loose = one_word and (n in GENERIC_NAMES or self.occupations[self.name_owner[i]].derived)
+            # "nurse") are kept, and every name still matches by meaning through its vector. ESCO-only jobs match
+            # by meaning only: their labels include everyday phrases ("back-up", "test driver")
+            owner = self.occupations[self.name_owner[i]]
+            loose = owner.esco_only or (one_word and (n in GENERIC_NAMES or owner.derived))
             if n and not loose:
                 self._name_index.setdefault(n, i)
         self._longest_name = max((len(n.split()) for n in self._name_index), default=0)

@@ -449,6 +449,38 @@ def test_weak_match_needs_both_low_closeness_and_no_trusted_skill() -> None:
     assert is_weak_match(np.array([]), np.array([]), [], named)
 
 
+def test_a_goal_naming_a_job_no_pick_is_about_is_told_nothing_fits() -> None:
+    import numpy as np
+
+    from catalog.occupations import Occupation
+    from recommender.engine import names_untaught, naming_words, stem
+    from recommender.skills import OccupationMatch, Targeting
+
+    def job(title: str, *alternative: str) -> Occupation:
+        return Occupation("x", title, alternative, "", None, (), "personal-care")
+
+    groomer = job("Animal groomer", "dog groomer", "dog grooming specialist")
+    goal = "start a dog grooming business and groom dogs myself"
+    assert naming_words(goal, groomer) == {"dog", "groom"}
+    assert naming_words("qualify as a yoga teacher", job("Yoga teacher")) == {"yoga"}  # "teacher" says too little
+    assert stem("driving") == stem("driver") and stem("plumbing") == stem("plumber") and stem("horses") == "hors"
+    targeting = Targeting(OccupationMatch(groomer, 0.8, "dog groomer"), None, (), (), ())
+    behaviour = credential(id="dogs", title="Dog Behavior: Problems and Solutions", skills=("dog training",))
+    grooming = credential(id="groom", title="Professional Dog Grooming", skills=("grooming",))
+    close = np.array([0.6])
+    counts = {"dog": 3, "groom": 1}  # fewer records hold "groom": it is the specific word
+    assert names_untaught(targeting, [behaviour], close, close, goal, stem_counts=counts)
+    assert not names_untaught(targeting, [behaviour, grooming], close, close, goal, stem_counts=counts)
+    # a pick teaching a skill the person asked for is evidence enough
+    asked = Targeting(OccupationMatch(groomer, 0.8, "dog groomer"), None, ("dog training",), ("dog training",), ())
+    assert not names_untaught(asked, [behaviour], close, close, goal, [("dog training",)], counts)
+    # a long goal that names a job in passing is about the rest of it
+    passing = "earn a supply chain certificate like APICS CPIM so I can plan stock and move up to groomer"
+    assert not names_untaught(targeting, [behaviour], close, close, passing, stem_counts=counts)
+    unsure = Targeting(OccupationMatch(groomer, 0.3, "dog groomer"), None, (), (), ())
+    assert not names_untaught(unsure, [behaviour], close, close, goal, stem_counts=counts)
+
+
 @pytest.mark.parametrize(
     ("goal", "topic"),
     [
@@ -567,3 +599,15 @@ def test_acronyms_are_shown_in_capitals_and_other_words_as_stored() -> None:
     assert display_skill("ux research") == "UX research"
     assert display_skill("data analysis") == "data analysis"
     assert display_skill("SQL") == "SQL"  # already written that way
+
+
+def test_with_no_language_set_records_in_the_language_written_in_come_first() -> None:
+    from dataclasses import replace as swap
+
+    english = next(c for c in sample_catalog() if c.id == "a-sql")
+    spanish = swap(english, id="a-sql-es", title="SQL for Data Analysts (edición en español)", language="es")
+    engine = Recommender([spanish, *sample_catalog()], FakeEncoder(), occupations=load_occupations())
+    ids = [p.credential.id for p in engine.recommend(Profile(goal="learn sql for data analysis"), today=TODAY).picks]
+    assert ids.index("a-sql") < ids.index("a-sql-es")
+    asked = engine.recommend(Profile(goal="aprender sql", language="es"), today=TODAY).picks
+    assert [p.credential.id for p in asked] == ["a-sql-es"]

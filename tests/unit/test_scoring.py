@@ -17,13 +17,15 @@ from recommender.scoring import (
     cost_fit,
     coverage,
     format_fit,
+    language_fits,
     level_fit,
     phrase_fit,
     time_fit,
+    written_in,
 )
 from tests.fakes import credential
 
-PART_NAMES = ("semantic", "lexical", "phrase", "coverage", "time", "level", "cost", "format", "focus")
+PART_NAMES = ("semantic", "lexical", "phrase", "coverage", "time", "level", "cost", "format", "focus", "language")
 
 
 # -- time fit ----------------------------------------------------------------------------------------------------
@@ -139,6 +141,27 @@ def test_combine_treats_missing_focus_and_feedback_as_zero() -> None:
     parts = dict.fromkeys(PART_NAMES, 1.0)
     del parts["focus"]
     assert combine(parts) == pytest.approx(sum(getattr(DEFAULT_WEIGHTS, n) for n in PART_NAMES if n != "focus"))
+
+
+# -- language ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("goal", "language"),
+    [
+        ("learn Excel so I can stop faking my monthly reports", "en"),
+        ("Excel para principiantes", "en"),  # two marker-free words of a title are no evidence
+        ("quiero aprender Excel para mejorar en mi trabajo", "es"),
+        ("je veux apprendre Excel pour mon travail", "fr"),
+        ("", "en"),
+    ],
+)
+def test_a_goal_is_read_as_english_unless_it_is_clearly_another_language(goal: str, language: str) -> None:
+    assert written_in(goal) == language
+
+
+def test_language_fit_prefers_the_language_written_in() -> None:
+    langs = np.array(["en", "es", "en"], dtype=object)
+    assert language_fits(langs, "en").tolist() == [1.0, 0.0, 1.0]
+    assert language_fits(langs, "es").tolist() == [0.0, 1.0, 0.0]
 
 
 # -- skill-phrase fit --------------------------------------------------------------------------------------------

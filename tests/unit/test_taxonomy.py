@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from catalog.occupations import OCCUPATION_FIELDS, Occupation, check_occupation
-from catalog.provenance import CURATED, ONET
+from catalog.provenance import CURATED, ESCO, ONET
 from catalog.taxonomy import (
     build_occupations,
     display_title,
     domain_of,
+    isco_domain,
     keys,
     occupations_jsonl,
     split_slash,
@@ -73,9 +74,12 @@ def test_one_occupation_per_onet_code_and_every_row_passes_the_check(rows: list[
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
     assert len({r["id"] for r in rows}) == len(rows)
     assert [(r["id"], p) for r in rows for p in check_occupation(r)] == []
-    derived = [r for r in rows if r["source"] != CURATED]
+    derived = [r for r in rows if r["source"].startswith(ONET.prefix)]
+    esco_only = [r for r in rows if r["source"].startswith(ESCO.prefix)]
+    assert all(r["source"] == CURATED for r in rows if r not in derived and r not in esco_only)
     assert all(r["source"].startswith(ONET.prefix + "#L") for r in derived)
     assert len({r["onet_soc"] for r in derived}) == len(derived)  # one derived entry per code at most
+    assert all(r["onet_soc"] == "" and r["esco_uri"] and not r["tasks"] for r in esco_only)
     assert all(all(s == s.lower() and len(s) <= 40 for s in r["skills"]) for r in rows)
     assert all(len(r["tasks"]) <= 12 and len(r["technology"]) <= 10 and len(r["related"]) <= 5 for r in rows)
 
@@ -159,6 +163,38 @@ def test_esco_links_and_the_report(built: tuple[list[dict[str, Any]], list[str]]
     assert sum(1 for r in rows if r["esco_uri"]) >= 500
     assert all(len(r["alternative_titles"]) <= 45 for r in rows)
     assert any(line.startswith("occupations:") and "below 10 skills" in line for line in report)
+
+
+def test_esco_jobs_onet_lacks_are_occupations_of_their_own(built: tuple[list[dict[str, Any]], list[str]]) -> None:
+    rows, report = built
+    by_title = {r["title"]: r for r in rows}
+    for title, label, domain in [
+        ("Farrier", "horse shoe fitter", "manufacturing-repair"),
+        ("Body artist", "tattoo artist", "arts-media"),
+        ("Animal groomer", "dog groomer", "personal-care"),
+        ("Astronaut", "cosmonaut", "transportation"),
+    ]:
+        row = by_title[title]
+        assert label in row["alternative_titles"] and row["domain"] == domain
+        assert row["source"].startswith(ESCO.prefix + "#L") and row["onet_soc"] == ""
+        assert Occupation.from_dict(row).esco_only and Occupation.from_dict(row).derived
+    assert by_title["Farrier"]["skills"] == ["compliance"]  # only what its own description names
+    # a label an O*NET occupation already holds stays there: no second "cabin crew member"
+    holders = [r["id"] for r in rows if "cabin crew member" in names(r)]
+    assert len(holders) == 1 and by_code(rows, "53-2031.00")[0]["id"] in holders
+    line = next(x for x in report if x.startswith("ESCO only:"))
+    assert int(line.split()[2]) >= 1500
+    assert not any(" in " in r["title"] for r in rows if r["source"].startswith(ESCO.prefix))
+
+
+@pytest.mark.parametrize(
+    ("group", "domain"),
+    [("7221", "manufacturing-repair"), ("5131", "hospitality-food"), ("2221", "healthcare"),
+     ("3434", "hospitality-food"), ("2512", "software-development"), ("2522", "it-cloud-security"),
+     ("", "leadership")],
+)  # fmt: skip
+def test_isco_groups_give_domains(group: str, domain: str) -> None:
+    assert isco_domain(group) == domain
 
 
 def test_domains_cover_the_credential_domains_and_name_the_rest(rows: list[dict[str, Any]]) -> None:
