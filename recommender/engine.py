@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -222,12 +222,12 @@ def names_untaught(
     phrase: np.ndarray,
     goal: str = "",
     covered: Sequence[Sequence[str]] = (),
-    stem_counts: Mapping[str, int] | None = None,
+    stem_counts: Callable[[], Mapping[str, int]] | None = None,
 ) -> bool:
     """The goal names an occupation ("become a midwife", "cabin crew") and no pick is about it: in a catalog of
     thousands something always sits near the words, so closeness alone no longer tells a served goal from one the
     catalog does not serve; a pick whose title or skills hold the most specific word the goal names the job by
-    does ("groom" of "dog groomer", the word fewest records hold: `stem_counts`), as does one that teaches a skill
+    does ("groom" of "dog groomer", the word fewest records hold: `stem_counts()`), as does one that teaches a skill
     the person asked for ("a supply chain certificate ... to move up to buyer").
 
     With the goal's own naming words ("yoga teacher" -> yoga) closeness is no excuse: aerospace courses read
@@ -238,7 +238,7 @@ def names_untaught(
         return False
     naming = naming_words(goal, o.occupation)
     if naming and len(naming) >= NAMING_SHARE * len(content_words(goal)):
-        counts = stem_counts or {}
+        counts = stem_counts() if stem_counts is not None else {}
         specific = min(naming, key=lambda s: (counts.get(s, 0), -len(s), s))
         return not any(specific in title_stems(c) for c in picks)
     words = [w for w in text_words(o.matched_name) if len(w) >= 5 and w not in GENERIC_NAMES]
@@ -335,8 +335,7 @@ class Recommender:
         self.lexical = LexicalIndex([c.document_text() for c in self.credentials])
         self.columns = CatalogColumns.of(self.credentials)
         self.providers = [c.provider for c in self.credentials]
-        self.title_stems = [title_stems(c) for c in self.credentials]
-        self.stem_counts = Counter(s for stems in self.title_stems for s in stems)
+        self._stems: Counter[str] | None = None
         self.space = self._skill_space(occupations, progress)
         rows, cols = [], []
         for i, c in enumerate(self.credentials):
@@ -495,6 +494,12 @@ class Recommender:
             goal_match, role_match, tuple(targets), tuple(missing), tuple(known), tuple(guessed), tuple(derived)
         )
 
+    def _stem_counts(self) -> Counter[str]:
+        """How many records' titles and skills hold each word stem; built on the first goal that names a job."""
+        if self._stems is None:
+            self._stems = Counter(s for c in self.credentials for s in title_stems(c))
+        return self._stems
+
     def _closest_skills(self, credential: Credential, phrase_sims: np.ndarray) -> list[str]:
         """The record's own skills, the ones nearest the goal first, so "teaches ..." names what matters."""
 
@@ -645,7 +650,7 @@ class Recommender:
             parts["phrase"],
             profile.goal,
             [p.covered for p in picks],
-            self.stem_counts,
+            self._stem_counts,
         )
         note = ""
         if weak:

@@ -143,6 +143,7 @@ def test_unchanged_catalog_is_never_reencoded_and_a_changed_record_reencodes_alo
 
 def test_large_catalog_dot_products_agree_with_float32(rec: Recommender) -> None:
     import numpy as np
+    import torch  # noqa: F401  (queries no longer load it; a process that encoded documents has it)
 
     from recommender.dense import LARGE, DenseScores
 
@@ -151,7 +152,7 @@ def test_large_catalog_dot_products_agree_with_float32(rec: Recommender) -> None
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     query = vectors[7] * 0.9 + vectors[8] * 0.1
     dense = DenseScores(vectors)
-    assert dense._tensor is not None  # torch is loaded by the model fixture: the bfloat16 path is in use
+    assert dense._tensor is not None  # torch is loaded: the bfloat16 path is in use
     exact = vectors @ query
     fast = dense.dot(query)
     assert np.abs(fast - exact).max() < 0.02
@@ -183,3 +184,42 @@ def test_fine_tuning_writes_a_model_the_encoder_loads_under_its_own_id(tmp_path:
     assert encoder.model_id == model_id
     vectors = encoder.encode_queries(["write SQL queries", "lead a team"])
     assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # the tuned folder is read by the numpy query path too, and it agrees with sentence-transformers there
+    assert encoder.query_model() is not None
+    reference = encoder.model().encode_query(["lead a team"], normalize_embeddings=True, convert_to_numpy=True)
+    assert float(vectors[1] @ reference[0]) > 0.9999
+
+
+def test_the_numpy_query_encoder_gives_sentence_transformers_vectors() -> None:
+    """Shipped vectors come from sentence-transformers and queries from recommender.minilm: they must agree."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from recommender.encoder import model_path
+    from recommender.minilm import NumpyMiniLM
+
+    texts = [
+        "become a data analyst",
+        "Half my class tunes out the second I start talking, and I want ways to get them doing things",
+        "Café, résumé & naïve: 日本語のテキスト 🎉",
+        "x",
+        "",
+        "word " * 400,  # past the 256-token limit: truncated like sentence-transformers does
+    ]
+    fast = NumpyMiniLM(model_path()).encode(texts)
+    from sentence_transformers import SentenceTransformer
+
+    reference = SentenceTransformer(model_path(), device="cpu").encode_query(
+        texts, normalize_embeddings=True, convert_to_numpy=True
+    )
+    assert fast.shape == (len(texts), 384) and fast.dtype == np.float32
+    assert (fast * reference).sum(axis=1).min() > 0.9999
+    # and the query path never imports torch: a fresh process answers without it
+    code = (
+        "import sys; from recommender.encoder import SentenceTransformerEncoder as E; "
+        "E().encode_queries(['learn sql']); print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "False"

@@ -468,7 +468,9 @@ def test_a_goal_naming_a_job_no_pick_is_about_is_told_nothing_fits() -> None:
     behaviour = credential(id="dogs", title="Dog Behavior: Problems and Solutions", skills=("dog training",))
     grooming = credential(id="groom", title="Professional Dog Grooming", skills=("grooming",))
     close = np.array([0.6])
-    counts = {"dog": 3, "groom": 1}  # fewer records hold "groom": it is the specific word
+    def counts() -> dict[str, int]:
+        return {"dog": 3, "groom": 1}  # fewer records hold "groom": it is the specific word
+
     assert names_untaught(targeting, [behaviour], close, close, goal, stem_counts=counts)
     assert not names_untaught(targeting, [behaviour, grooming], close, close, goal, stem_counts=counts)
     # a pick teaching a skill the person asked for is evidence enough
