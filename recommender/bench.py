@@ -232,7 +232,7 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
     lines += [
         "",
         "Where the time goes beyond the encode: at 100k records the one query-vs-catalog product (stage 1: record "
-        "vector and skill-phrase centroid folded into one matrix, bfloat16 on torch's threads from 5k records up, "
+        "vector and skill-phrase centroid folded into one matrix, float32 numpy: queries are encoded without torch, "
         "see recommender/dense.py and Recommender._retrieval), plus filtering, TF-IDF, and stage 2: exact scoring "
         "of 60 candidates. The query encode is cached per text, so a repeated question skips the model entirely.",
         "",
@@ -260,7 +260,8 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         f"- Peak RSS of this benchmark process with the model, the bundled index and a 10k-record index all loaded: "
         f"{rss_10k:.0f} MB (a process serving the bundled catalog alone: see the start-up rows below).",
         f"- Peak RSS at the end of the run (after 100k): {rss_mb():.0f} MB.",
-        f"- Model load: {load_s:.1f} s, once per process, lazily on first use.",
+        f"- Query model load: {load_s:.1f} s, once per process, lazily on first use (all-MiniLM-L6-v2's forward pass in "
+        "numpy, recommender/minilm.py; sentence-transformers and torch load only when documents must be encoded).",
         f"- `import credbot, catalog, recommender, bot.cli` imports torch: {'yes' if torch_on_import else 'no'}.",
         "",
     ]
