@@ -260,8 +260,9 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         f"- Peak RSS of this benchmark process with the model, the bundled index and a 10k-record index all loaded: "
         f"{rss_10k:.0f} MB (a process serving the bundled catalog alone: see the start-up rows below).",
         f"- Peak RSS at the end of the run (after 100k): {rss_mb():.0f} MB.",
-        f"- Query model load: {load_s:.1f} s, once per process, lazily on first use (all-MiniLM-L6-v2's forward pass in "
-        "numpy, recommender/minilm.py; sentence-transformers and torch load only when documents must be encoded).",
+        f"- Query model load: {load_s:.1f} s, once per process, lazily on first use (all-MiniLM-L6-v2's forward "
+        "pass in numpy, recommender/minilm.py; sentence-transformers and torch load only when documents must be "
+        "encoded).",
         f"- `import credbot, catalog, recommender, bot.cli` imports torch: {'yes' if torch_on_import else 'no'}.",
         "",
     ]
