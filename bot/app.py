@@ -24,6 +24,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
@@ -33,6 +34,7 @@ from bot.handlers.common import State
 from bot.handlers.errors import on_error
 from bot.nudges.scheduler import run_due
 from bot.persistence import CONVERSATION, StorePersistence
+from bot.request import CredBot, RetryingRequest
 from bot.services import Services
 
 log = logging.getLogger("credbot.bot")
@@ -130,23 +132,26 @@ def build_application(
     rate_limit: bool = True,
     warm_up: bool = True,
     nudge_every: float | None = 30.0,
+    read_timeout: float = 10.0,
     extra: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
+    bot = CredBot(
+        token,
+        base_url=base_url or "https://api.telegram.org/bot",
+        base_file_url=base_file_url or "https://api.telegram.org/file/bot",
+        request=RetryingRequest(connection_pool_size=64, read_timeout=read_timeout, write_timeout=read_timeout),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=None, block=True),
+        rate_limiter=outbound_limiter() if rate_limit else None,
+    )
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None, block=True))
+        .bot(bot)
         .persistence(StorePersistence(services.store))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .concurrent_updates(False)  # strictly in order; measured faster here than per-chat concurrency
     )
-    if base_url:
-        builder = builder.base_url(base_url)
-    if base_file_url:
-        builder = builder.base_file_url(base_file_url)
-    if rate_limit:
-        builder = builder.rate_limiter(outbound_limiter())  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data["warm_up"] = warm_up

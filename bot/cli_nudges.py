@@ -91,3 +91,21 @@ def run_once_command() -> None:
     except InvalidToken:
         click.echo("credbot: Telegram rejected TELEGRAM_BOT_TOKEN.", err=True)
         sys.exit(2)
+
+
+@nudges_group.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Failed rows to list.")
+def status_command(as_json: bool, limit: int) -> None:
+    """Reminders by state, and the ones given up on (with why and after how many tries)."""
+    from bot.runtime import make_services
+    from store.nudges import NudgeStore
+
+    nudges = NudgeStore(make_services(Settings.from_env().db_path).db)
+    counts, failed = nudges.status_counts(), nudges.failed(limit)
+    if as_json:
+        click.echo(json.dumps({"counts": counts, "failed": failed}, ensure_ascii=False))
+        return
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()) or "No reminders yet.")
+    for row in failed:
+        click.echo(f"failed: user {row['user_id']}, due {row['due_at']}, {row['attempts']} tries: {row['error']}")

@@ -23,10 +23,11 @@ import copy
 import itertools
 import json
 import math
+import random
 import re
 import struct
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -75,6 +76,39 @@ class Sent:
     photo: bytes | None = None
     caption: str | None = None
     at: float = field(default_factory=time.monotonic)
+
+
+FAULT_KINDS = ("429", "500", "502", "slow", "drop", "not_modified", "query_old")
+
+
+@dataclass
+class FaultPlan:
+    """Random failures at given rates, drawn from a seeded RNG, for the methods listed (every method but getUpdates
+    when none are). Kinds: "429" (flood control, `retry_after` seconds), "500" and "502" (server errors), "slow"
+    (the answer waits `slow_seconds` before the request is even looked at, like a queue in front of a busy server;
+    if the client gave up meanwhile, the request is dropped unprocessed), "drop" (the connection is cut before the
+    request is processed), "not_modified" (400 on edits) and "query_old" (400 on answerCallbackQuery).
+
+    A schedule: faults start after `start_after` requests and end after `stop_after` (None: until `stop_faults`).
+    Every request that is processed either fully happens or does not happen at all, so a client that retries what
+    failed can neither lose nor repeat a message: what the bot does about it is what the tests measure."""
+
+    rates: dict[str, float]
+    methods: frozenset[str] | None = None
+    seed: int = 0
+    slow_seconds: float = 1.5
+    retry_after: int = 1
+    start_after: int = 0
+    stop_after: int | None = None
+    polling: bool = False  # also fail getUpdates (network trouble while polling)
+    max_in_a_row: int | None = None  # at most this many failures in a row for one method and chat (short bursts)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.rates) - set(FAULT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(FAULT_KINDS)}")
+        if sum(self.rates.values()) > 1:
+            raise ValueError("fault rates add up to more than 1")
 
 
 class ApiError(Exception):
@@ -376,6 +410,11 @@ class BotApiEmulator:
         self._files: dict[str, _File] = {}
         self._files_by_path: dict[str, _File] = {}
         self._failures: dict[str, deque[_Failure]] = {}
+        self._faults: FaultPlan | None = None
+        self._fault_rng: random.Random | None = None
+        self._fault_seen = 0
+        self._fault_streaks: Counter[tuple[str, str]] = Counter()
+        self.fault_counts: Counter[str] = Counter()  # kind -> how many were injected
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = {}
         self._allowed_updates: list[str] = []
@@ -518,6 +557,16 @@ class BotApiEmulator:
             retry_after = 1
         failure = _Failure(error_code, description, retry_after, times)
         self._failures.setdefault(method.lower(), deque()).append(failure)
+
+    def inject_faults(self, plan: FaultPlan) -> None:
+        """Start failing requests at random, as `plan` says (replaces any plan running)."""
+        self._faults = plan
+        self._fault_rng = random.Random(plan.seed)
+        self._fault_seen = 0
+        self._fault_streaks.clear()
+
+    def stop_faults(self) -> None:
+        self._faults = None
 
     def chat(self, chat_id: int) -> list[JsonDict]:
         """What the user sees from the bot in a chat now (after edits and deletions), oldest first."""
@@ -670,6 +719,18 @@ class BotApiEmulator:
             self._touch()
         try:
             params = await self._read_params(request)
+            fault = self._draw_fault(method, params)
+            if fault == "drop":
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=499)  # never reaches the client: the connection is gone
+            if fault == "slow":
+                await asyncio.sleep(self._faults.slow_seconds if self._faults else 0)
+                if request.transport is None or request.transport.is_closing():
+                    self.fault_counts["slow_abandoned"] += 1
+                    return web.Response(status=499)  # the client gave up: nothing was done
+            elif fault is not None:
+                raise self._fault_error(fault)
             self._injected_failure(method)
             self._check_rate(method, params)
             result = await handler(params, request)
@@ -717,6 +778,56 @@ class BotApiEmulator:
                 else:
                     values[name] = value
         return _Params(values)
+
+    def _draw_fault(self, method: str, params: _Params) -> str | None:
+        plan = self._faults
+        key = (method.lower(), str(params.text("chat_id") or params.text("callback_query_id") or ""))
+        kind = self._pick_fault(method)
+        capped = plan is not None and plan.max_in_a_row is not None and self._fault_streaks[key] >= plan.max_in_a_row
+        if kind is not None and capped:
+            self.fault_counts[kind] -= 1
+            kind = None
+        if kind is None:
+            self._fault_streaks.pop(key, None)
+        else:
+            self._fault_streaks[key] += 1
+        return kind
+
+    def _pick_fault(self, method: str) -> str | None:
+        plan, rng = self._faults, self._fault_rng
+        name = method.lower()
+        if plan is None or rng is None or (name == "getupdates" and not plan.polling):
+            return None
+        if plan.methods is not None and name not in plan.methods:
+            return None
+        self._fault_seen += 1
+        if self._fault_seen <= plan.start_after:
+            return None
+        if plan.stop_after is not None and self._fault_seen > plan.stop_after:
+            return None
+        draw, acc = rng.random(), 0.0
+        for kind in FAULT_KINDS:
+            acc += plan.rates.get(kind, 0.0)
+            if draw < acc:
+                applies = {
+                    "not_modified": name.startswith("edit"),
+                    "query_old": name == "answercallbackquery",
+                }.get(kind, True)
+                if applies:
+                    self.fault_counts[kind] += 1
+                    return kind
+                return None
+        return None
+
+    def _fault_error(self, kind: str) -> ApiError:
+        retry_after = self._faults.retry_after if self._faults else 1
+        return {
+            "429": ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after),
+            "500": ApiError(500, "Internal Server Error"),
+            "502": ApiError(502, "Bad Gateway"),
+            "not_modified": bad_request(NOT_MODIFIED.removeprefix("Bad Request: ")),
+            "query_old": bad_request(QUERY_INVALID.removeprefix("Bad Request: ")),
+        }[kind]
 
     def _injected_failure(self, method: str) -> None:
         pending = self._failures.get(method.lower())

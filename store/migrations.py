@@ -80,3 +80,32 @@ def create_nudges(db: Database) -> None:
     )  # fmt: skip
     db["nudges"].create_index(["status", "due_at"])  # type: ignore[union-attr]
     db["nudges"].create_index(["user_id", "status"])  # type: ignore[union-attr]
+
+
+@migrations()
+def add_nudge_attempts(db: Database) -> None:
+    """How many sends of a reminder failed for a passing reason: the next delay grows with it, and after
+    bot.nudges.retry.MAX_ATTEMPTS the reminder is marked failed instead of being tried forever."""
+    db["nudges"].add_column("attempts", int, not_null_default=0)  # type: ignore[union-attr]
+
+
+@migrations()
+def create_outbox(db: Database) -> None:
+    """Admin broadcasts: a draft waits for the admin's Send, then one outbox row per recipient is drained under a
+    lease like the nudges (pending -> claimed -> sending -> sent | failed | skipped), so a restart neither loses
+    nor repeats a message."""
+    db["broadcasts"].create(  # type: ignore[union-attr]
+        {"id": int, "text": str, "status": str, "created_at": str, "queued_at": str, "recipients": int},
+        pk="id",
+        defaults={"status": "draft", "recipients": 0},
+    )
+    db["outbox"].create(  # type: ignore[union-attr]
+        {"id": int, "broadcast_id": int, "user_id": int, "status": str, "due_at": str, "claimed_at": str,
+         "claim_token": str, "attempts": int, "sent_at": str, "message_id": int, "error": str},
+        pk="id",
+        foreign_keys=[("broadcast_id", "broadcasts", "id"), ("user_id", "users", "id")],
+        defaults={"status": "pending", "attempts": 0},
+        not_null={"attempts"},
+    )  # fmt: skip
+    db["outbox"].create_index(["status", "due_at"])  # type: ignore[union-attr]
+    db["outbox"].create_index(["broadcast_id", "user_id"], unique=True)  # type: ignore[union-attr]

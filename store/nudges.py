@@ -2,7 +2,9 @@
 
 pending -> claimed (lease) -> sending -> sent | failed | skipped
 A crash while `claimed` lets the row be claimed again after the lease (nothing lost); a crash while `sending`
-never re-sends it (nothing repeated) — a person would rather miss one reminder than get two.
+never re-sends it (nothing repeated) — a person would rather miss one reminder than get two. A send that fails for
+a passing reason goes back to pending with `attempts` + 1 and a later due time (bot/nudges/retry.py), and is
+marked failed once the tries run out.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class DueRow:
     id: int
     user_id: int
     due_at: datetime
+    attempts: int = 0  # failed sends so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,7 @@ class NudgeStore:
             )
             rows = list(
                 self.db.query(
-                    "select id, user_id, due_at from nudges where claim_token = ? and status = 'claimed' "
+                    "select id, user_id, due_at, attempts from nudges where claim_token = ? and status = 'claimed' "
                     "order by user_id, due_at",
                     [token],
                 )
@@ -84,7 +87,9 @@ class NudgeStore:
                 if r["user_id"] in out:  # overdue duplicates after downtime: one catch-up, no burst
                     self.db.execute("update nudges set status = 'collapsed' where id = ?", [r["id"]])
                     continue
-                out[r["user_id"]] = DueRow(r["id"], r["user_id"], datetime.fromisoformat(r["due_at"]))
+                out[r["user_id"]] = DueRow(
+                    r["id"], r["user_id"], datetime.fromisoformat(r["due_at"]), int(r["attempts"] or 0)
+                )
         return list(out.values())
 
     def mark_sending(self, row_id: int) -> None:
@@ -108,15 +113,34 @@ class NudgeStore:
              "enrollment_id": enrollment_id, "text": text, "message_id": message_id},
         )  # fmt: skip
 
-    def release(self, row_id: int, due_at: datetime, error: str = "") -> None:
-        """Back to pending (a transient failure): tried again at `due_at`."""
+    def release(self, row_id: int, due_at: datetime, error: str = "", *, attempts: int | None = None) -> None:
+        """Back to pending (a transient failure): tried again at `due_at`; `attempts` counts the failures so far."""
+        fields: dict[str, Any] = {"status": "pending", "due_at": iso(due_at), "claim_token": "", "error": error[:500]}
+        if attempts is not None:
+            fields["attempts"] = attempts
         with self.db.atomic():
-            self.db["nudges"].update(  # type: ignore[union-attr]
-                row_id, {"status": "pending", "due_at": iso(due_at), "claim_token": "", "error": error[:500]}
-            )
+            self.db["nudges"].update(row_id, fields)  # type: ignore[union-attr]
 
-    def finish(self, row_id: int, status: str, error: str = "") -> None:
-        self.db["nudges"].update(row_id, {"status": status, "error": error[:500]})  # type: ignore[union-attr]
+    def finish(self, row_id: int, status: str, error: str = "", *, attempts: int | None = None) -> None:
+        fields: dict[str, Any] = {"status": status, "error": error[:500]}
+        if attempts is not None:
+            fields["attempts"] = attempts
+        self.db["nudges"].update(row_id, fields)  # type: ignore[union-attr]
+
+    def status_counts(self) -> dict[str, int]:
+        """Rows per status, for `credbot nudges status`."""
+        rows = self.db.query("select status, count(*) as n from nudges group by status order by status")
+        return {r["status"]: r["n"] for r in rows}
+
+    def failed(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The most recent reminders given up on, with why and after how many tries."""
+        return list(
+            self.db.query(
+                "select id, user_id, due_at, attempts, error from nudges where status = 'failed' "
+                "order by id desc limit ?",
+                [limit],
+            )
+        )
 
     def sent_history(self, user_id: int, limit: int = 50) -> list[SentRow]:
         rows = self.db.query(

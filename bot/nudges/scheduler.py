@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.keyboards import button
 from bot.nudges.chart import CHART_CAPTION, progress_png, series_for
 from bot.nudges.policy import Decision, Kind, decide, first_check
+from bot.nudges.retry import gives_up, retry_delay
 from bot.nudges.state import history_of, plans_of, settings_of
 from bot.nudges.templates import pick_template, render
 from bot.services import Services
@@ -26,7 +27,6 @@ from store.models import EnrollmentStatus
 from store.nudges import DueRow, NudgeStore
 
 log = logging.getLogger("credbot.nudges")
-RETRY_DELAY = timedelta(minutes=2)  # transient failures (timeouts, 5xx): try again a little later
 
 
 @dataclass
@@ -36,6 +36,7 @@ class RunReport:
     skipped: int = 0
     blocked: int = 0
     retried: int = 0
+    failed: int = 0  # given up: tries ran out, or Telegram refused the message itself
     messages: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -136,16 +137,15 @@ async def run_due(
             continue
         except RetryAfter as err:
             wait = err.retry_after if isinstance(err.retry_after, int | float) else err.retry_after.total_seconds()
-            nudges.release(row.id, now + timedelta(seconds=float(wait) + 1), f"429: {err}")
-            report.retried += 1
-            continue
-        except (TimedOut, NetworkError) as err:
-            nudges.release(row.id, now + RETRY_DELAY, f"transient: {err}")
-            report.retried += 1
+            _retry_later(nudges, row, now, report, f"429: {err}", retry_after=float(wait))
             continue
         except BadRequest as err:
             log.error("nudge rejected for user %s: %s", row.user_id, err)
-            nudges.finish(row.id, "failed", str(err))
+            nudges.finish(row.id, "failed", str(err), attempts=row.attempts + 1)
+            report.failed += 1
+            continue
+        except (TimedOut, NetworkError) as err:  # timeouts, dropped connections, 5xx: the send may work later
+            _retry_later(nudges, row, now, report, f"transient: {err}")
             continue
         assert decision.kind is not None
         tag = dict(decision.facts).get("milestone", "")
@@ -159,6 +159,20 @@ async def run_due(
         if decision.next_check is not None:
             nudges.schedule(row.user_id, decision.next_check)
     return report
+
+
+def _retry_later(
+    nudges: NudgeStore, row: DueRow, now: datetime, report: RunReport, error: str, retry_after: float | None = None
+) -> None:
+    """Back to pending after a growing, jittered wait; marked failed (and so visible) once the tries run out."""
+    attempts = row.attempts + 1
+    if gives_up(attempts):
+        log.warning("nudge for user %s given up after %s tries: %s", row.user_id, attempts, error)
+        nudges.finish(row.id, "failed", f"gave up after {attempts} tries: {error}", attempts=attempts)
+        report.failed += 1
+        return
+    nudges.release(row.id, now + retry_delay(attempts, row.id, retry_after=retry_after), error, attempts=attempts)
+    report.retried += 1
 
 
 async def _weekly_chart(bot: Bot, services: Services, user_id: int, chat_id: int) -> None:

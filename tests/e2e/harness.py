@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.app import build_application
-from bot.emulator import BotApiEmulator, Sent
+from bot.emulator import BotApiEmulator, Sent, _Stored
 from bot.runtime import make_services, running
 from bot.services import Services
 from recommender.engine import Recommender
@@ -119,8 +120,10 @@ async def world(
     emu: BotApiEmulator | None = None,
     clock: Clock | None = None,
     configure: Callable[[Services], None] | None = None,
+    app_options: dict[str, Any] | None = None,
 ) -> AsyncIterator[World]:
-    """Emulator + the real Application (fake encoder for speed: ranking quality has its own tests)."""
+    """Emulator + the real Application (fake encoder for speed: ranking quality has its own tests);
+    `app_options` go to build_application (a short read_timeout for fault runs, say)."""
     own_emu = emu is None
     emulator = emu or BotApiEmulator()
     if own_emu:
@@ -131,7 +134,12 @@ async def world(
     if configure:
         configure(services)
     app = build_application(
-        services, emulator.token, base_url=emulator.base_url, base_file_url=emulator.base_file_url, nudge_every=None
+        services,
+        emulator.token,
+        base_url=emulator.base_url,
+        base_file_url=emulator.base_file_url,
+        nudge_every=None,
+        **(app_options or {}),
     )
     try:
         async with running(app):
@@ -144,3 +152,76 @@ async def world(
 
 def run(coro: Any) -> Any:
     return asyncio.run(coro)
+
+
+# -- many updates into one running bot (property tests) -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def live_world(tmp_path: Path, **kw: Any) -> Iterator[tuple[World, Callable[[Awaitable[Any]], Any]]]:
+    """A world that stays up across many synchronous calls: Hypothesis runs its examples one after another as plain
+    functions, and starting a bot per example would cost seconds each. `call(coro)` runs `coro` on the world's own
+    event loop; between calls the bot is simply paused (its tasks resume on the next call)."""
+    loop = asyncio.new_event_loop()
+    stack = contextlib.AsyncExitStack()
+    try:
+        w = loop.run_until_complete(stack.enter_async_context(world(tmp_path, **kw)))
+        yield w, loop.run_until_complete
+    finally:
+        loop.run_until_complete(stack.aclose())
+        loop.close()
+
+
+async def settle(emu: BotApiEmulator, start: int) -> list[Sent]:
+    """Wait until the bot handled everything queued, and return what it did since `start`. The quiet period can be
+    short because the bot's update queue is watched: idle then means its handlers finished, not just silence."""
+    await emu.wait_idle(quiet=0.02, timeout=60)
+    return emu.sent[start:]
+
+
+async def deliver(emu: BotApiEmulator, *payloads: dict[str, Any]) -> list[Sent]:
+    """Queue raw updates (any kind Telegram sends) and wait for the bot to finish with them."""
+    start = len(emu.sent)
+    for payload in payloads:
+        emu._enqueue(payload)  # the emulator's own queue: it has no public door for arbitrary update kinds
+    return await settle(emu, start)
+
+
+def user_message(
+    emu: BotApiEmulator,
+    user_id: int,
+    content: dict[str, Any],
+    *,
+    chat_type: str = "private",
+    chat_id: int | None = None,
+    first_name: str = "Ana",
+) -> dict[str, Any]:
+    """A Message from a person with `content` in Telegram's field names (`{"sticker": {...}}`, `{"photo": [...]}`),
+    registered with the emulator as Telegram would hold it: the chat exists (the bot can answer) and the message is
+    stored (a reply to it resolves)."""
+    user = emu._user(user_id, first_name, "en")
+    chat = emu._chat(user, chat_type, chat_id)
+    message = {"message_id": emu._take_message_id(chat["id"]), "from": user, "chat": chat, "date": int(time.time())}
+    message.update(content)
+    text = content.get("text") or content.get("caption")
+    emu._messages[(chat["id"], message["message_id"])] = _Stored(message, text, by_bot=False)
+    return message
+
+
+def channel_post(emu: BotApiEmulator, channel_id: int, content: dict[str, Any]) -> dict[str, Any]:
+    """A post in a channel: no `from` at all, only the channel as `sender_chat`."""
+    chat = {"id": channel_id, "type": "channel", "title": f"Channel {channel_id}"}
+    emu._chats[channel_id] = chat
+    message = {"message_id": emu._take_message_id(channel_id), "sender_chat": chat, "chat": chat}
+    message.update(date=int(time.time()), **content)
+    emu._messages[(channel_id, message["message_id"])] = _Stored(message, content.get("text"), by_bot=False)
+    return message
+
+
+def person_rows(db: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row held about one person, table by table (the users row and each table with a user_id column)."""
+    rows = {"users": list(db["users"].rows_where("id = ?", [user_id]))}
+    for table in db.tables:
+        if table.name != "users" and "user_id" in table.columns_dict:
+            rows[table.name] = list(table.rows_where("user_id = ?", [user_id], order_by="rowid"))
+    return rows

@@ -1,0 +1,89 @@
+"""The HTTP layer under python-telegram-bot, with a few quick retries of passing failures.
+
+Why: a reply lost to one 502 or a dropped connection is a person left without an answer, and the handler has
+moved on by the time the error surfaces. Server errors (5xx), timeouts and dropped connections are tried again a
+few times here, after short growing, jittered waits; 4xx answers (bad request, blocked, flood control) are passed
+up untouched, since a retry cannot change them (429 is the rate limiter's: it waits `retry_after`). A timed-out
+request that did reach Telegram could in principle arrive twice; docs/RELIABILITY.md says why that is accepted.
+Reminders keep their own slower, persistent back-off on top (bot/nudges/retry.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+log = logging.getLogger("credbot.request")
+
+TRIES = 4  # the first try and three more
+FIRST_WAIT = 0.25  # seconds; doubled each time, jittered by +-50%
+MAX_WAIT = 4.0
+TRANSIENT_CODES = frozenset({500, 502, 503, 504})
+
+
+def backoff(attempt: int, rng: random.Random) -> float:
+    """Seconds to wait after failed try number `attempt` (from 1)."""
+    return float(min(MAX_WAIT, FIRST_WAIT * 2 ** (attempt - 1)) * rng.uniform(0.5, 1.5))
+
+
+class RetryingRequest(HTTPXRequest):
+    def __init__(self, *args: Any, tries: int = TRIES, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tries = tries
+        self.retried = 0  # how many extra tries were made, for tests and logs
+        self._rng = random.Random(seed)
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]  # the Bot API method; the URL itself holds the token and is never logged
+        for attempt in range(1, self.tries + 1):
+            last = attempt == self.tries
+            try:
+                code, payload = await super().do_request(url, method, *args, **kwargs)
+            except (TimedOut, NetworkError) as err:
+                if last:
+                    raise
+                log.info("%s failed (%s), try %s of %s", name, type(err).__name__, attempt, self.tries)
+            else:
+                if code not in TRANSIENT_CODES or last:
+                    return code, payload
+                log.info("%s answered %s, try %s of %s", name, code, attempt, self.tries)
+            self.retried += 1
+            await asyncio.sleep(backoff(attempt, self._rng))
+        raise AssertionError("unreachable: the last try returns or raises")
+
+
+class CredBot(ExtBot[Any]):
+    """The bot, tolerant of two Bot API answers that mean "nothing to do": a callback query too old to answer
+    (the spinner has already stopped; the press itself is still handled) and an edit that changes nothing (the
+    message already shows it). Raised, either would abort a handler half-way and leave the person unanswered."""
+
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as err:
+            if "query is too old" not in str(err).lower() and "query id is invalid" not in str(err).lower():
+                raise
+            log.info("callback query expired before it was answered")
+            return False
+
+    async def edit_message_text(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().edit_message_text(*args, **kwargs)
+        except BadRequest as err:
+            if "not modified" not in str(err).lower():
+                raise
+            return True
+
+    async def edit_message_reply_markup(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().edit_message_reply_markup(*args, **kwargs)
+        except BadRequest as err:
+            if "not modified" not in str(err).lower():
+                raise
+            return True
