@@ -157,3 +157,42 @@ def test_polling_survives_network_errors_with_back_off(tmp_path: Path) -> None:
             assert emu.fault_counts["502"] + emu.fault_counts["drop"] == 3  # three failed polls, then through
 
     run(scenario())
+
+
+def test_a_reminder_that_never_gets_through_is_marked_failed_and_shown(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bot.nudges.retry import MAX_ATTEMPTS
+    from tests.e2e.test_nudges import enroll
+
+    async def scenario() -> list[dict]:
+        async with BotApiEmulator() as emu, world(tmp_path, emu=emu) as w:
+            chat = w.chat(user_id=6101)
+            await enroll(chat)
+            nudges = NudgeStore(w.services.db)
+            due = nudges.pending_due(chat.user_id)
+            assert due is not None
+            w.clock.now = due + timedelta(minutes=1)
+            emu.fail_next("sendMessage", 502, "Bad Gateway", times=10_000)
+            waits = []
+            for _ in range(MAX_ATTEMPTS):
+                await run_due(w.app.bot, w.services, w.clock())
+                pending = nudges.pending_due(chat.user_id)
+                if pending is None:
+                    break
+                waits.append(pending - w.clock())
+                w.clock.now = pending  # exactly when the schedule says to try again
+            assert len(waits) == MAX_ATTEMPTS - 1
+            assert waits[-1] > waits[0] * 4  # growing waits, not a fixed two minutes
+            return nudges.rows(user_id=chat.user_id, status="failed")
+
+    failed = run(scenario())
+    assert len(failed) == 1 and failed[0]["attempts"] == MAX_ATTEMPTS and "gave up" in failed[0]["error"]
+    env = {**os.environ, "CREDBOT_DB": str(tmp_path / "credbot.db")}
+    out = subprocess.run(
+        [sys.executable, "-m", "credbot", "nudges", "status"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "1 failed" in out.stdout and "user 6101" in out.stdout and f"{MAX_ATTEMPTS} tries" in out.stdout
