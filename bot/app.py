@@ -28,13 +28,15 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
-from bot.handlers import account, onboarding, progress, results
+from bot.flood import FloodGate
+from bot.handlers import account, admin, onboarding, progress, results
 from bot.handlers import nudges as nudge_handlers
 from bot.handlers.common import State
 from bot.handlers.errors import on_error
+from bot.handlers.guard import guard
 from bot.nudges.scheduler import run_due
 from bot.persistence import CONVERSATION, StorePersistence
-from bot.request import CredBot, RetryingRequest
+from bot.request import CredBot, PerChatProcessor, RetryingRequest
 from bot.services import Services
 
 log = logging.getLogger("credbot.bot")
@@ -130,6 +132,7 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     rate_limit: bool = True,
+    flood: FloodGate | None = None,
     warm_up: bool = True,
     nudge_every: float | None = 30.0,
     read_timeout: float = 10.0,
@@ -150,12 +153,14 @@ def build_application(
         .persistence(StorePersistence(services.store))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(False)  # strictly in order; measured faster here than per-chat concurrency
+        .concurrent_updates(PerChatProcessor())  # each chat in order, chats side by side (one flood stalls no one)
     )
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data["warm_up"] = warm_up
+    application.bot_data["flood"] = flood or FloodGate()
 
+    application.add_handler(TypeHandler(Update, guard), group=-3)  # once per update; per-person flood control
     application.add_handler(TypeHandler(Update, account.group_guard), group=-2)
     application.add_handler(TypeHandler(Update, nudge_handlers.note_activity), group=-1)
     with warnings.catch_warnings():
@@ -182,6 +187,7 @@ def build_application(
     if nudge_every and application.job_queue is not None:
         # the JobQueue only ticks; what is due lives in SQLite (see bot/nudges/scheduler.py)
         application.job_queue.run_repeating(_nudge_tick, interval=nudge_every, first=nudge_every, name="nudges")
+    admin.register_admin(application, every=nudge_every)
     if extra is not None:
         extra(application)
     application.add_error_handler(on_error)

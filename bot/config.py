@@ -13,7 +13,7 @@ DEFAULT_DB = "credbot.db"
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_path: Path
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # never printed with the settings
     api_base_url: str | None = None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
 

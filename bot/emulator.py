@@ -403,6 +403,7 @@ class BotApiEmulator:
         self._next_message_id: dict[int, int] = {}
         self._blocked: set[int] = set()
         self._queue: list[JsonDict] = []
+        self._history: dict[int, JsonDict] = {}  # every update handed out, by id (for redeliver)
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(7_000_000_001)
         self._file_ids = itertools.count(1)
@@ -692,9 +693,27 @@ class BotApiEmulator:
         self._activity_pulse.fire()
 
     def _enqueue(self, payload: JsonDict) -> None:
-        self._queue.append({"update_id": next(self._update_ids), **payload})
+        update = {"update_id": next(self._update_ids), **payload}
+        self._history[update["update_id"]] = update
+        self._queue.append(update)
         self._updates_pulse.fire()
         self._touch()
+
+    def redeliver(self, update_id: int) -> None:
+        """Hand out an update again, as Telegram does with updates a bot fetched but never confirmed (it crashed
+        after the fetch): the bot must not act on it twice."""
+        self._queue.append(copy.deepcopy(self._history[update_id]))
+        self._updates_pulse.fire()
+        self._touch()
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates handed out but not confirmed yet (a bot that dies now gets them again when it restarts)."""
+        return len(self._queue)
+
+    @property
+    def last_update_id(self) -> int:
+        return max(self._history, default=0)
 
     async def _record(self, item: Sent) -> None:
         self.sent.append(item)

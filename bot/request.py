@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError, TimedOut
-from telegram.ext import ExtBot
+from telegram.ext import BaseUpdateProcessor, ExtBot
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger("credbot.request")
@@ -87,3 +88,53 @@ class CredBot(ExtBot[Any]):
             if "not modified" not in str(err).lower():
                 raise
             return True
+
+
+class PerChatProcessor(BaseUpdateProcessor):
+    """Updates of one chat strictly in order, different chats side by side.
+
+    Why: with every update in one line, a person who pastes 200 messages (or whose recommendation takes a
+    while) makes everyone behind them wait. A FIFO lock per chat keeps each conversation's order; the cap keeps
+    the number of handlers in flight bounded, and a chat may hold at most `per_chat` of them: beyond that its
+    updates are dropped unread (a flood; bot/flood.py has already told them to slow down), so one chat can
+    never take every slot. Locks of idle chats are dropped so the table does not grow."""
+
+    def __init__(self, max_concurrent_updates: int = 64, per_chat: int = 24) -> None:
+        super().__init__(max_concurrent_updates)
+        self.per_chat = per_chat
+        self.dropped = 0
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        if self._waiting.get(key, 0) >= self.per_chat:
+            self.dropped += 1
+            close = getattr(coroutine, "close", None)
+            if close is not None:
+                close()  # never run: no "coroutine was never awaited" warning
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def _chat_key(update: object) -> int:
+    chat = getattr(update, "effective_chat", None)
+    if chat is not None:
+        return int(chat.id)
+    user = getattr(update, "effective_user", None)
+    return int(user.id) if user is not None else 0

@@ -109,3 +109,9 @@ def create_outbox(db: Database) -> None:
     )  # fmt: skip
     db["outbox"].create_index(["status", "due_at"])  # type: ignore[union-attr]
     db["outbox"].create_index(["broadcast_id", "user_id"], unique=True)  # type: ignore[union-attr]
+
+
+@migrations()
+def add_last_update_id(db: Database) -> None:
+    """The last Telegram update handled per person (store/seen.py), so a redelivered update is not handled twice."""
+    db["users"].add_column("last_update_id", int, not_null_default=0)  # type: ignore[union-attr]

@@ -222,33 +222,69 @@ class Store:
 
     # -- export and forget ---------------------------------------------------------------------------------------
     PERSONAL_TABLES = ("profiles", "shown", "feedback", "progress_log", "enrollments")
+    PERSON_COLUMNS = ("user_id", "chat_id")  # how a table names whom a row is about
 
     def export(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about one person, as plain JSON-ready data."""
-        user = list(self.db["users"].rows_where("id = ?", [user_id]))  # type: ignore[union-attr]
-        out: dict[str, Any] = {"user": user[0] if user else None}
-        for table in self.PERSONAL_TABLES:
-            out[table] = list(self.db[table].rows_where("user_id = ?", [user_id]))  # type: ignore[union-attr]
-        for extra in self.extra_personal_tables():
-            out[extra] = list(self.db[extra].rows_where("user_id = ?", [user_id]))  # type: ignore[union-attr]
+        """Everything stored about one person, as plain JSON-ready data: their `users` row (conversation state
+        included: step, draft, history, pending) under "user", then every table that holds rows about them."""
+        users = list(self.db["users"].rows_where("id = ?", [user_id]))  # type: ignore[union-attr]
+        out: dict[str, Any] = {"user": _readable_user(users[0]) if users else None}
+        chats = self._chat_ids(user_id)
+        for table in (*self.PERSONAL_TABLES, *self.extra_personal_tables()):
+            where, params = self._whose(table, user_id, chats)
+            out[table] = list(self.db[table].rows_where(where, params))  # type: ignore[union-attr]
         for row in out["profiles"]:
             row["data"] = json.loads(row["data"])
         return out
 
     def forget(self, user_id: int) -> None:
+        """Delete the person from every table in one transaction (rows that point at others go first)."""
+        chats = self._chat_ids(user_id)
         with self.db.atomic():
             for table in (*self.extra_personal_tables(), *self.PERSONAL_TABLES):
-                self.db.execute(f"delete from [{table}] where user_id = ?", [user_id])
+                where, params = self._whose(table, user_id, chats)
+                self.db.execute(f"delete from [{table}] where {where}", params)
             self.db.execute("delete from users where id = ?", [user_id])
 
     def extra_personal_tables(self) -> list[str]:
-        """Tables added by later migrations (nudges...) that carry a user_id column."""
-        known = {"users", "conversations", *self.PERSONAL_TABLES}
+        """Tables added by later migrations (nudges, outbox, conversation state...) with rows keyed by a person:
+        a user_id or a chat_id column. Found from the schema, so a new table cannot be forgotten by /forget."""
+        known = {"users", *self.PERSONAL_TABLES}
         return [
             t.name
             for t in self.db.tables
-            if t.name not in known and not t.name.startswith("_") and "user_id" in t.columns_dict
+            if t.name not in known
+            and not t.name.startswith(("_", "sqlite_"))
+            and any(c in t.columns_dict for c in self.PERSON_COLUMNS)
         ]
+
+    def _chat_ids(self, user_id: int) -> list[int]:
+        """The person's chats: their private chat has their own id; the users row says which one we write to."""
+        rows = self.db.query("select chat_id from users where id = ?", [user_id])
+        return sorted({user_id, *(r["chat_id"] for r in rows if r["chat_id"] is not None)})
+
+    def _whose(self, table: str, user_id: int, chats: list[int]) -> tuple[str, list[Any]]:
+        columns = self.db[table].columns_dict
+        clauses: list[str] = []
+        params: list[Any] = []
+        if "user_id" in columns:
+            clauses.append("user_id = ?")
+            params.append(user_id)
+        if "chat_id" in columns:
+            clauses.append(f"chat_id in ({', '.join('?' * len(chats))})")
+            params.extend(chats)
+        return " or ".join(clauses), params
+
+
+def _readable_user(row: dict[str, Any]) -> dict[str, Any]:
+    """The users row with its JSON columns decoded, so the export reads as data rather than escaped strings."""
+    out = dict(row)
+    for column, empty in (("draft", {}), ("history", []), ("pending", {})):
+        try:
+            out[column] = json.loads(row[column]) if row.get(column) else empty
+        except (TypeError, ValueError):
+            out[column] = row.get(column)
+    return out
 
 
 def _enrollment(r: dict[str, Any]) -> Enrollment:

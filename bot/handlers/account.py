@@ -161,9 +161,11 @@ async def stray_button(update: Update, context: Context) -> None:
 
 
 async def group_guard(update: Update, context: Context) -> None:
-    """Private chats only: say so once per update and stop all other handlers."""
+    """Private chats only: say so once per update and stop all other handlers. In a private chat, a button from
+    someone the store does not know (an old message from before /forget) changes nothing: see forgotten_guard."""
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
+        await forgotten_guard(update, context)
         return
     if update.callback_query is not None:
         await update.callback_query.answer("I only work in private chats.")
@@ -171,4 +173,18 @@ async def group_guard(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(
             "Hi! I only work in private chats, so your goals and progress stay yours. Message me directly to start."
         )
+    raise ApplicationHandlerStop
+
+
+FORGOTTEN = "I hold nothing about you any more, so that button does nothing. Send /start to begin again."
+
+
+async def forgotten_guard(update: Update, context: Context) -> None:
+    """Every button is on a message sent to a known person; if the person is unknown now (they used /forget),
+    answer politely and stop, before any handler recreates their row or acts on an old id."""
+    query = update.callback_query
+    tg = update.effective_user
+    if query is None or tg is None or services(context).store.get_user(tg.id) is not None:
+        return
+    await query.answer(FORGOTTEN, show_alert=True)
     raise ApplicationHandlerStop

@@ -26,7 +26,7 @@ async def on_error(update: object, context: Context) -> None:
             except Exception:  # already answered, or the query expired: nothing more to do
                 log.debug("callback already answered")
         return
-    if isinstance(err, RetryAfter | TimedOut | NetworkError):
+    if isinstance(err, RetryAfter | TimedOut | NetworkError) and not isinstance(err, BadRequest):
         log.warning("telegram transport problem: %s", err)
         return
     log.error("unhandled error while handling an update", exc_info=err)

@@ -172,10 +172,10 @@ def live_world(tmp_path: Path, **kw: Any) -> Iterator[tuple[World, Callable[[Awa
         loop.close()
 
 
-async def settle(emu: BotApiEmulator, start: int) -> list[Sent]:
+async def settle(emu: BotApiEmulator, start: int, *, timeout: float = 30) -> list[Sent]:
     """Wait until the bot handled everything queued, and return what it did since `start`. The quiet period can be
     short because the bot's update queue is watched: idle then means its handlers finished, not just silence."""
-    await emu.wait_idle(quiet=0.02, timeout=60)
+    await emu.wait_idle(quiet=0.02, timeout=timeout)
     return emu.sent[start:]
 
 

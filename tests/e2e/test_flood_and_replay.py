@@ -1,0 +1,93 @@
+"""One person flooding the bot is slowed down politely without holding up others; an update handed out again
+after a crash is not acted on twice."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from bot.emulator import BotApiEmulator
+from bot.flood import BURST, Bucket, FloodGate
+from bot.handlers.guard import SLOW_DOWN
+from store.seen import first_sight
+from tests.e2e.harness import run, world
+
+FLOOD = 200
+
+
+def test_the_bucket_allows_a_burst_then_the_sustained_rate_and_notices_rarely() -> None:
+    gate = FloodGate()
+    allowed = [gate.admit(1, 0.0)[0] for _ in range(int(BURST) + 5)]
+    assert allowed.count(True) == int(BURST) and gate.dropped == 5
+    notices = [gate.admit(1, 0.01 * i)[1] for i in range(50)]
+    assert notices.count(True) <= 1  # one "slow down" per NOTICE_EVERY seconds, not one per message
+    assert gate.admit(2, 0.0) == (True, False)  # someone else is not affected
+    later, ok = Bucket(tokens=0.0, at=0.0).take(10.0)
+    assert ok and later.tokens <= BURST  # refills with time, never above the burst
+
+
+def test_first_sight_is_once_per_update_and_per_person(tmp_path: Path) -> None:
+    from catalog.db import open_database
+    from store.repository import Store
+
+    db = open_database(tmp_path / "s.db")
+    store = Store(db)
+    assert first_sight(db, 9, 100)  # nobody yet: nothing to compare with
+    store.touch_user(9, 9, "N", "en", __import__("datetime").datetime(2026, 12, 1))
+    assert first_sight(db, 9, 101) and not first_sight(db, 9, 101) and not first_sight(db, 9, 50)
+    assert first_sight(db, 9, 102)
+
+
+def test_a_flood_from_one_person_is_throttled_and_others_are_still_answered(tmp_path: Path) -> None:
+    async def scenario() -> tuple[list[float], float, int, int]:
+        async with world(tmp_path) as w:
+            emu = w.emu
+            calm, flooder = w.chat(user_id=8001), w.chat(user_id=8002)
+
+            async def reply_time() -> float:
+                start = len(emu.sent)
+                t0 = time.perf_counter()
+                emu.send_text(calm.user_id, "/help")
+                await emu.wait_for(lambda s: s.chat_id == calm.user_id, start=start, timeout=60)
+                return time.perf_counter() - t0
+
+            quiet = [await reply_time() for _ in range(5)]
+            start = len(emu.sent)
+            for i in range(FLOOD):
+                emu.send_text(flooder.user_id, f"message {i}")
+            during = await reply_time()
+            await emu.wait_idle(quiet=0.3, timeout=120)
+            to_flooder = [s for s in emu.sent[start:] if s.chat_id == flooder.user_id]
+            notices = [s for s in to_flooder if s.text == SLOW_DOWN]
+            return quiet, during, len(to_flooder), len(notices)
+
+    quiet, during, replies, notices = run(scenario())
+    assert notices >= 1  # told politely, not ignored silently
+    assert replies <= BURST + 2 * notices + 10  # the rest were dropped unread
+    ratio = during / statistics.median(quiet)
+    print(f"flood: {FLOOD} messages; the other person's reply {during * 1000:.0f} ms vs quiet median "
+          f"{statistics.median(quiet) * 1000:.0f} ms ({ratio:.2f}x); {replies} replies to the flooder")  # fmt: skip
+
+
+def test_an_update_handed_out_again_after_a_crash_is_not_acted_on_twice(tmp_path: Path) -> None:
+    async def scenario() -> int:
+        async with BotApiEmulator() as emu:
+            async with world(tmp_path, emu=emu) as w:
+                chat = w.chat(user_id=8101)
+                await chat.say("/start")
+                await chat.say("teacher")  # the answer to question 1
+            replayed = emu.last_update_id
+            before = len(emu.sent)
+            emu.redeliver(replayed)  # Telegram hands "teacher" out again to the restarted bot
+            async with world(tmp_path, emu=emu) as w2:
+                await emu.wait_idle(quiet=0.5, timeout=60)
+                draft = w2.services.store.get_user(8101)
+                assert draft is not None
+                again = [s for s in emu.sent[before:] if s.chat_id == 8101]
+                assert again == []  # not answered a second time, not read as the answer to question 2
+                follow = await w2.chat(user_id=8101).say("data analyst")
+                assert "3 of 7" in follow[-1].text
+            return len(again)
+
+    assert run(scenario()) == 0
