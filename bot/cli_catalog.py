@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +14,19 @@ import click
 from bot.config import Settings
 from bot.tables import format_table
 from catalog.db import open_database
-from catalog.formats import FORMATS, CatalogFileError, read_file, write_csv, write_jsonl
+from catalog.formats import (
+    FORMATS,
+    MAX_FILE_BYTES,
+    MAX_RECORD_BYTES,
+    CatalogFileError,
+    iter_records,
+    write_csv,
+    write_jsonl,
+)
 from catalog.provenance import source_name
 from catalog.repository import BundledCatalogError, CatalogRepository
 from catalog.stats import stats
-from catalog.validate import Validated, format_problems, validate
+from catalog.validate import RawRecord, Validated, format_problems, validate
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -43,19 +54,38 @@ def catalog_group() -> None:
 @catalog_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 def export_command(fmt: str) -> None:
-    """Print every credential, every field (JSON Lines by default)."""
+    """Print every credential, every field (JSON Lines by default).
+
+    In CSV, a cell that a spreadsheet would run as a formula (= + - @ tab CR first) starts with a ' instead."""
     repo = open_repository()
     writer = write_jsonl if fmt == "jsonl" else write_csv
-    writer(repo.all(), sys.stdout)
+    try:
+        writer(repo.all(), sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `credbot catalog export | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
+MAX_PROBLEMS = 1_000  # listed before the check stops: a page to fix, not a flood
 
 
 def _read(path: str, fmt: str | None) -> tuple[Validated, dict[int, tuple[str, ...]]]:
+    """Read and validate in one pass, one record at a time (the file is never held whole in memory)."""
+    defaulted: dict[int, tuple[str, ...]] = {}
+
+    def noting(records: Iterator[RawRecord]) -> Iterator[RawRecord]:
+        for record in records:
+            if record.defaulted:
+                defaulted[record.line] = record.defaulted
+            yield record
+
     try:
-        result = read_file(Path(path), fmt, today=date.today())
+        checked = validate(noting(iter_records(Path(path), fmt, today=date.today())), limit=MAX_PROBLEMS)
     except CatalogFileError as exc:
         fail(str(exc))
         raise
-    return validate(result.records), result.defaulted
+    return checked, defaulted
 
 
 def _checked(file: str, fmt: str | None, verdict: str) -> tuple[Validated, dict[int, tuple[str, ...]]]:
@@ -63,17 +93,24 @@ def _checked(file: str, fmt: str | None, verdict: str) -> tuple[Validated, dict[
     checked, defaulted = _read(file, fmt)
     if checked.problems:
         click.echo(format_problems(checked.problems))
+        if checked.stopped_at:
+            click.echo(f"Stopped after {len(checked.problems):,} problems at line {checked.stopped_at}; "
+                       "the rest of the file was not checked.")  # fmt: skip
         click.echo(verdict.format(n=len(checked.problems), ok=len(checked.credentials), file=file), err=True)
         sys.exit(1)
     return checked, defaulted
 
 
+LIMITS = (
+    f"Files of up to {MAX_FILE_BYTES // (1024 * 1024)} MiB, records (lines) of up to {MAX_RECORD_BYTES // 1024} KiB; "
+    "larger ones are refused with a message, never loaded."
+)
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file name."
 )
 
 
-@catalog_group.command("validate")
+@catalog_group.command("validate", epilog=LIMITS)
 @click.argument("file", type=click.Path(dir_okay=False))
 @FORMAT_OPTION
 def validate_command(file: str, fmt: str | None) -> None:
@@ -88,7 +125,7 @@ def _report_defaults(defaulted: dict[int, tuple[str, ...]]) -> None:
         click.echo(f"achievement {index}: not in Open Badges 3.0, filled with defaults: {', '.join(fields)}")
 
 
-@catalog_group.command("import")
+@catalog_group.command("import", epilog=LIMITS)
 @click.argument("file", type=click.Path(dir_okay=False))
 @FORMAT_OPTION
 def import_command(file: str, fmt: str | None) -> None:
@@ -97,7 +134,11 @@ def import_command(file: str, fmt: str | None) -> None:
     if not checked.credentials:
         fail(f"{file}: no credentials found", 1)
     repo = open_repository()
-    report = repo.upsert(checked.credentials)
+    try:
+        report = repo.upsert(checked.credentials)
+    except sqlite3.Error as exc:  # locked, full disk, read-only file: the transaction rolled back
+        fail(f"the database refused the import ({exc}); nothing was imported", 1)
+        raise
     _report_defaults(defaulted)
     click.echo(
         f"Imported {file}: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged "
@@ -148,12 +189,17 @@ def stats_command() -> None:
     click.echo(format_table(["Provider", "count"], top))
 
 
+MAX_SEARCH_CHARS = 500
+
+
 @catalog_group.command("search")
 @click.argument("text", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 def search_command(text: tuple[str, ...], limit: int) -> None:
     """Full-text search over title, description and skills."""
     query = " ".join(text)
+    if len(query) > MAX_SEARCH_CHARS:
+        fail(f"the search text is {len(query):,} characters; keep it under {MAX_SEARCH_CHARS} (a few words do best)")
     found = open_repository().search(query, limit=limit)
     if not found:
         click.echo(f"No credential mentions {query!r}. Try fewer or other words.")

@@ -10,14 +10,28 @@ import click
 
 from bot.config import Settings
 
+# --at must fall in [EARLIEST, LATEST): wide enough for any real plan, and far from years 1 and 9999, where the
+# scheduler's date arithmetic would overflow.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
 
 def _at(value: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         click.echo(f"credbot: --at must be an ISO date-time like 2026-12-01T09:00:00+01:00, got {value!r}", err=True)
         sys.exit(2)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        in_range = EARLIEST <= moment < LATEST
+    except OverflowError:  # an offset that pushes 0001-01-01 or 9999-12-31 past the calendar
+        in_range = False
+    if not in_range:
+        click.echo(f"credbot: --at {value} is out of range; give a date-time between {EARLIEST.year} "
+                   f"and {LATEST.year - 1}", err=True)  # fmt: skip
+        sys.exit(2)
+    return moment
 
 
 @click.group("nudges")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import math
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -73,6 +73,35 @@ def result_json(recs: Any, hours_per_week: float | None) -> dict[str, Any]:
     return out
 
 
+MAX_WEEKS = 260  # five years: the most a typed time frame may be too (recommender.parsing.parse_duration)
+EXAMPLES = {"hours_per_week": "5", "weeks": "12", "budget": "200 (or 'any')"}
+OPTION_FIELDS = ("role", "goal", "skills", "hours_per_week", "weeks", "budget", "format", "level")
+
+
+def option_name(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def number_or_text(key: str, value: str) -> float | str:
+    """A plain number as a float (checked here: parsing takes NaN, infinity and 10**6 weeks for numbers), else the
+    text for recommender.parsing to read ('3 months', '$200')."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        fail(f"{option_name(key)}: {value!r} is not a number I can plan with; give one like {EXAMPLES[key]}")
+    if key == "weeks" and number > MAX_WEEKS:
+        fail(f"{option_name(key)}: {value} weeks is more than five years; plan for at most {MAX_WEEKS} weeks")
+    return number
+
+
+def option_message(message: str) -> str:
+    """ParseError names the batch field (hours_per_week: ...); on the command line, name the option."""
+    key, colon, rest = message.partition(":")
+    return f"{option_name(key)}:{rest}" if colon and key in OPTION_FIELDS else message
+
+
 @click.command("recommend")
 @click.option("--role", default=None, help="Current role, e.g. 'nurse'.")
 @click.option("--goal", default=None, help="What you want to become or get better at.")
@@ -116,12 +145,11 @@ def recommend_command(
     }  # fmt: skip
     for key in ("hours_per_week", "weeks", "budget"):
         if key in raw:
-            with contextlib.suppress(ValueError):
-                raw[key] = float(raw[key])
+            raw[key] = number_or_text(key, raw[key])
     try:
         profile = Profile(**profile_fields(raw, today))  # type: ignore[arg-type]
     except ParseError as exc:
-        fail(str(exc))
+        fail(option_message(str(exc)))
         return
     recs = _recommender().recommend(profile, today=today, top_k=top)
     if as_json:

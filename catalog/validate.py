@@ -1,6 +1,11 @@
 """Validation of untrusted credential records: every problem at once, never a traceback.
 
 Each problem reads `FILE:LINE: field: message` so a person can jump straight to it.
+
+Limits (generous: the bundled catalog's largest values are a tenth of them or less) keep one bad record from
+costing memory, breaking SQLite or flooding the screen: text fields at most MAX_TEXT_CHARS characters (the
+description MAX_DESCRIPTION_CHARS), lists at most MAX_LIST_ITEMS items of MAX_ITEM_CHARS characters, numbers at
+most MAX_NUMBER[field]. Text must be encodable as UTF-8 (no lone surrogates) and hold no NUL character.
 """
 
 from __future__ import annotations
@@ -26,6 +31,12 @@ CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 STRING_FIELDS = ("id", "title", "provider", "url", "description", "currency", "language", "source", "as_of")
 NUMBER_FIELDS = ("hours", "weeks", "hours_per_week", "cost")
+MAX_TEXT_CHARS = 2_000
+MAX_DESCRIPTION_CHARS = 20_000
+MAX_LIST_ITEMS = 100
+MAX_ITEM_CHARS = 500
+MAX_NUMBER = {"hours": 10_000, "weeks": 520, "hours_per_week": 168, "cost": 1_000_000}
+SHOWN_CHARS = 60  # a bad value is quoted in a problem up to this many characters
 ENUMS: dict[str, type] = {
     "credential_type": CredentialType,
     "level": Level,
@@ -41,7 +52,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        text = f"{self.file}:{self.line}: {self.field}: {self.message}"
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")  # printable whatever the file held
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +64,14 @@ class RawRecord:
     line: int
     data: dict[str, Any] | None
     error: str = ""
+    defaulted: tuple[str, ...] = ()  # fields the file did not carry, filled with defaults (Open Badges)
 
 
 @dataclass(frozen=True, slots=True)
 class Validated:
     credentials: tuple[Credential, ...]
     problems: tuple[Problem, ...]
+    stopped_at: int = 0  # the last line checked when `limit` problems ended the check early; 0 = all checked
 
     @property
     def ok(self) -> bool:
@@ -66,6 +80,29 @@ class Validated:
 
 def _allowed(enum: type) -> str:
     return ", ".join(e.value for e in enum)  # type: ignore[attr-defined]
+
+
+def shown(value: object) -> str:
+    """A bad value quoted in a problem: its repr, cut short so a 10 MB field makes a one-line message."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int with more digits than Python will print
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 5]}...{text[-1]} ({len(text):,} chars)"
+
+
+def text_problem(value: str, limit: int) -> str | None:
+    """Why a string cannot be stored as it is (too long, not UTF-8, NUL), or None."""
+    if len(value) > limit:
+        return f"is {len(value):,} characters long, at most {limit:,} allowed"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"is not valid UTF-8 text (character {exc.start + 1} is a lone surrogate {value[exc.start]!r})"
+    nul = value.find("\x00")
+    if nul >= 0:
+        return f"contains a NUL character (character {nul + 1})"
+    return None
 
 
 def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
@@ -77,7 +114,8 @@ def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
 
     for key in data:
         if key not in FIELD_NAMES:
-            bad(key, f"unknown field (allowed: {', '.join(FIELD_NAMES)})")
+            name = key if len(key) <= SHOWN_CHARS and key.isprintable() else shown(key)
+            bad(name, f"unknown field (allowed: {', '.join(FIELD_NAMES)})")
     for key in FIELD_NAMES:
         if key not in data and key not in OPTIONAL_FIELDS:
             bad(key, "missing field")
@@ -89,24 +127,26 @@ def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
                 bad(key, f"must be a string, got {type(value).__name__}")
             elif not value.strip():
                 bad(key, "must not be empty")
+            elif why := text_problem(value, MAX_DESCRIPTION_CHARS if key == "description" else MAX_TEXT_CHARS):
+                bad(key, why)
     if isinstance(data.get("id"), str) and data["id"].strip() and not ID_RE.match(data["id"]):
         bad("id", "must be a slug of lowercase letters, digits and hyphens (3-100 characters)")
     for key in ("url", "source"):
         value = data.get(key)
         if isinstance(value, str) and value.strip() and not re.match(r"^https://[^\s/]+\.[^\s]+$", value):
-            bad(key, f"must be an https:// URL, got {value!r}")
+            bad(key, f"must be an https:// URL, got {shown(value)}")
     currency = data.get("currency")
     if isinstance(currency, str) and currency and not CURRENCY_RE.match(currency):
-        bad("currency", f"must be a 3-letter ISO code such as USD, got {currency!r}")
+        bad("currency", f"must be a 3-letter ISO code such as USD, got {shown(currency)}")
     language = data.get("language")
     if isinstance(language, str) and language and not LANGUAGE_RE.match(language):
-        bad("language", f"must be an ISO 639 code such as en, got {language!r}")
+        bad("language", f"must be an ISO 639 code such as en, got {shown(language)}")
     as_of = data.get("as_of")
     if isinstance(as_of, str) and as_of:
         try:
             date.fromisoformat(as_of)
         except ValueError:
-            bad("as_of", f"must be an ISO date (YYYY-MM-DD), got {as_of!r}")
+            bad("as_of", f"must be an ISO date (YYYY-MM-DD), got {shown(as_of)}")
 
     for key in NUMBER_FIELDS:
         if key not in data:
@@ -117,15 +157,17 @@ def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
         elif value != value or value in (float("inf"), float("-inf")):
             bad(key, "must be a finite number")
         elif key == "cost" and value < 0:
-            bad(key, f"must not be negative, got {value}")
+            bad(key, f"must not be negative, got {shown(value)}")
         elif key != "cost" and value <= 0:
-            bad(key, f"must be greater than 0, got {value}")
+            bad(key, f"must be greater than 0, got {shown(value)}")
+        elif value > MAX_NUMBER[key]:
+            bad(key, f"must be at most {MAX_NUMBER[key]:,}, got {shown(value)}")
 
     for key, enum in ENUMS.items():
         if key in data:
             value = data[key]
             if not isinstance(value, str) or value not in {e.value for e in enum}:  # type: ignore[attr-defined]
-                bad(key, f"{value!r} is not allowed (allowed: {_allowed(enum)})")
+                bad(key, f"{shown(value)} is not allowed (allowed: {_allowed(enum)})")
 
     for key in ("skills", "prerequisites", "earn_by"):
         if key not in data:
@@ -134,13 +176,20 @@ def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             bad(key, "must be a list of strings")
             continue
+        if len(value) > MAX_LIST_ITEMS:
+            bad(key, f"has {len(value):,} items, at most {MAX_LIST_ITEMS} allowed")
+            continue
+        why_not = [(i, why) for i, v in enumerate(value, start=1) if (why := text_problem(v, MAX_ITEM_CHARS))]
+        if why_not:
+            bad(key, f"item {why_not[0][0]} {why_not[0][1]}")
+            continue
         if key in ("skills", "earn_by") and not [v for v in value if v.strip()]:
             bad(key, "must not be empty")
         if key == "earn_by":
             allowed = {e.value for e in EarnBy}
             for v in value:
                 if v not in allowed:
-                    bad(key, f"{v!r} is not allowed (allowed: {_allowed(EarnBy)})")
+                    bad(key, f"{shown(v)} is not allowed (allowed: {_allowed(EarnBy)})")
         if key == "skills" and any(not v.strip() for v in value):
             bad(key, "contains an empty skill")
 
@@ -148,6 +197,8 @@ def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
         value = data["alignments"]
         if not isinstance(value, list):
             bad("alignments", "must be a list of objects with framework and code")
+        elif len(value) > MAX_LIST_ITEMS:
+            bad("alignments", f"has {len(value):,} items, at most {MAX_LIST_ITEMS} allowed")
         else:
             for i, item in enumerate(value):
                 if (
@@ -158,15 +209,30 @@ def check_record(data: dict[str, Any], file: str, line: int) -> list[Problem]:
                     or not item.get("code")
                 ):
                     bad("alignments", f"item {i + 1} needs string 'framework' and 'code'")
+                    continue
+                for part in ("framework", "code", "name", "url"):
+                    text = item.get(part, "")
+                    if not isinstance(text, str):
+                        bad("alignments", f"item {i + 1}: {part} must be a string, got {type(text).__name__}")
+                    elif why := text_problem(text, MAX_ITEM_CHARS):
+                        bad("alignments", f"item {i + 1}: {part} {why}")
     return problems
 
 
-def validate(records: Iterable[RawRecord]) -> Validated:
-    """Validate every record; returns the good credentials and every problem found (including duplicate ids)."""
+def validate(records: Iterable[RawRecord], limit: int | None = None) -> Validated:
+    """Validate every record; returns the good credentials and every problem found (including duplicate ids).
+
+    Records are taken one at a time, so a lazy reader keeps memory to the good credentials. With `limit`, the
+    check ends once that many problems are found (a file of a million broken lines says so in a page, not a
+    million lines) and `stopped_at` tells where."""
     problems: list[Problem] = []
     credentials: list[Credential] = []
     seen: dict[str, tuple[str, int]] = {}
+    last = 0
     for record in records:
+        if limit is not None and len(problems) >= limit:
+            return Validated(tuple(credentials), tuple(problems), stopped_at=last)
+        last = record.line
         if record.data is None:
             problems.append(Problem(record.file, record.line, "record", record.error or "could not be read"))
             continue
@@ -176,7 +242,7 @@ def validate(records: Iterable[RawRecord]) -> Validated:
             if cid in seen:
                 _, first_line = seen[cid]
                 found.append(
-                    Problem(record.file, record.line, "id", f"duplicate id {cid!r} (first at line {first_line})")
+                    Problem(record.file, record.line, "id", f"duplicate id {shown(cid)} (first at line {first_line})")
                 )
             else:
                 seen[cid] = (record.file, record.line)
