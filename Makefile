@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install clean tour
+.PHONY: demo test soak install clean tour
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
+
+soak: $(STAMP)  # the fault, kill, two-sender and update-fuzz runs at several times their size (about 30 minutes)
+	CREDBOT_SOAK=1 HF_HUB_OFFLINE=1 $(VENV)/bin/pytest -q tests/e2e/test_faults.py tests/e2e/test_kill.py \
+		tests/e2e/test_two_senders.py tests/e2e/test_fuzz_updates.py
 
 demo: $(STAMP)
 	@CREDBOT_DB=$${CREDBOT_DB:-$(CURDIR)/.demo/credbot.db} $(VENV)/bin/credbot chat

@@ -48,3 +48,15 @@ def parse(data: str | None) -> Callback | None:
     prefix, _, rest = data.partition(":")
     action, _, tail = rest.partition(":")
     return Callback(prefix, action, tuple(tail.split(":")) if tail else ())
+
+
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def row_id(arg: str) -> int | None:
+    """A row id a button carries (an enrollment's), or None when it cannot be one: not digits, or past what SQLite
+    holds (a forged `prog:h:99999999999999999999` would otherwise crash the lookup instead of finding nothing)."""
+    if not (arg.isascii() and arg.isdigit()):
+        return None
+    value = int(arg)
+    return value if 0 < value <= MAX_ROW_ID else None

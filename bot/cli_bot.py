@@ -11,7 +11,15 @@ from bot.config import Settings
 
 @click.command("run")
 @click.option("--no-warm-up", is_flag=True, help="Load the model on the first request instead of at start.")
-def run_command(no_warm_up: bool) -> None:
+@click.option(
+    "--nudge-every",
+    type=click.FloatRange(0.1, 3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How often to look for due reminders.",
+)
+def run_command(no_warm_up: bool, nudge_every: float) -> None:
     """Run the bot on Telegram with long polling (TELEGRAM_BOT_TOKEN required)."""
     settings = Settings.from_env()
     if not settings.token:
@@ -25,7 +33,9 @@ def run_command(no_warm_up: bool) -> None:
 
     setup_logging()
     services = make_services(settings.db_path)
-    app = build_application(services, settings.token, base_url=settings.api_base_url, warm_up=not no_warm_up)
+    app = build_application(
+        services, settings.token, base_url=settings.api_base_url, warm_up=not no_warm_up, nudge_every=nudge_every
+    )
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     except InvalidToken:

@@ -87,10 +87,25 @@ class Step:
     optional: bool
     parse: Parser
     skipped: dict[str, Any]
+    # for someone whose typed answers keep failing (see `stuck`): buttons to offer when the question has none,
+    # what Skip fills in on a question that is otherwise required, and what that Skip means, in words
+    rescue: tuple[tuple[str, str], ...] = ()
+    fallback: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    skip_means: str = "go on without it"
 
 
 STEPS: tuple[Step, ...] = (
-    Step("role", "What do you do now?", "e.g. 'nurse', 'retail assistant', 'student'", (), False, _role, {}),
+    Step(
+        "role",
+        "What do you do now?",
+        "e.g. 'nurse', 'retail assistant', 'student'",
+        (),
+        False,
+        _role,
+        {},
+        fallback=lambda draft: {"role": ""},
+        skip_means="go on without it",
+    ),
     Step(
         "goal",
         "What do you want to become, or get better at?",
@@ -99,6 +114,10 @@ STEPS: tuple[Step, ...] = (
         False,
         _goal,
         {},
+        rescue=(("Working with data", "data analysis"), ("Helping customers", "customer service"),
+                ("Building websites", "web development"), ("Leading a team", "team leadership")),
+        fallback=lambda draft: {"goal": draft.get("role") or "workplace skills"},
+        skip_means="look for ways to grow in what you do now",
     ),
     Step(
         "skills",
@@ -108,6 +127,7 @@ STEPS: tuple[Step, ...] = (
         True,
         _skills,
         {"skills": []},
+        skip_means="go on without them",
     ),
     Step(
         "hours_per_week",
@@ -117,6 +137,8 @@ STEPS: tuple[Step, ...] = (
         False,
         _hours,
         {},
+        fallback=lambda draft: {"hours_per_week": None},
+        skip_means="rank without a weekly time limit",
     ),
     Step(
         "weeks",
@@ -126,6 +148,7 @@ STEPS: tuple[Step, ...] = (
         True,
         _deadline,
         {"weeks": None, "deadline": None},
+        skip_means="plan at your weekly pace with no end date",
     ),
     Step(
         "budget",
@@ -135,6 +158,8 @@ STEPS: tuple[Step, ...] = (
         False,
         _budget,
         {},
+        fallback=lambda draft: {"budget": None, "currency": "USD"},
+        skip_means="show every price",
     ),
     Step(
         "format",
@@ -144,6 +169,8 @@ STEPS: tuple[Step, ...] = (
         False,
         _format,
         {},
+        fallback=lambda draft: {"format": None},
+        skip_means="show online and in-person ones",
     ),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
@@ -258,9 +285,46 @@ def read_answer(draft: dict[str, Any], step: Step, text: str, today: date) -> Re
 
 
 def skip(draft: dict[str, Any], step: Step) -> dict[str, Any]:
-    if not step.optional:
-        raise ParseError("This one I need to give good picks. A rough answer is fine!")
-    return {**draft, **step.skipped}
+    """Skip an optional question; a required one only once the person is stuck on it (then its fallback)."""
+    if step.optional:
+        return {**forget_misses(draft), **step.skipped}
+    if stuck(draft, step) and step.fallback is not None:
+        return {**forget_misses(draft), **step.fallback(draft)}
+    raise ParseError("This one I need to give good picks. A rough answer is fine!")
+
+
+# Unreadable answers in a row at the question being asked, kept in the draft (so in the store: a restart keeps the
+# count) under a key no question uses, as {step key: count}. After STUCK_AFTER of them the person is offered
+# buttons and Skip instead of the same error again.
+MISSES = "_misses"
+STUCK_AFTER = 2
+
+
+def misses(draft: dict[str, Any], step: Step) -> int:
+    counts = draft.get(MISSES)
+    return int(counts.get(step.key, 0)) if isinstance(counts, dict) else 0
+
+
+def missed(draft: dict[str, Any], step: Step) -> dict[str, Any]:
+    """The draft after one more answer to `step` that could not be read."""
+    return {**draft, MISSES: {step.key: misses(draft, step) + 1}}
+
+
+def stuck(draft: dict[str, Any], step: Step) -> bool:
+    return misses(draft, step) >= STUCK_AFTER
+
+
+def forget_misses(draft: dict[str, Any], keep: Step | None = None) -> dict[str, Any]:
+    """The draft without miss counts, except those for `keep` (the question still being asked)."""
+    counts = draft.get(MISSES)
+    if keep is not None and isinstance(counts, dict) and keep.key in counts:
+        return {**draft, MISSES: {keep.key: counts[keep.key]}}
+    return {k: v for k, v in draft.items() if k != MISSES}
+
+
+def offered(step: Step) -> tuple[tuple[str, str], ...]:
+    """The buttons a question's keyboard can carry: its own choices, or the rescue ones when it has none."""
+    return step.choices or step.rescue
 
 
 def answer_keys(step: Step) -> set[str]:

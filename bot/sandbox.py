@@ -1,6 +1,7 @@
 """`credbot chat`: the real Application against the local Bot API emulator, with a terminal client.
 
-Bot messages are shown as plain text; inline buttons become numbered choices (type the number to press).
+Bot messages are shown as plain text; inline buttons become numbered choices, `[#1] 2 h`, pressed by typing `#1`.
+A bare number is a message, as it would be in Telegram: `5` at the hours question means 5 hours, not button 5.
 /quit (or end of input) leaves cleanly, so the sandbox can be scripted: `printf '/start\\n' | credbot chat`.
 """
 
@@ -10,7 +11,8 @@ import asyncio
 import html
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +21,28 @@ from bot.emulator import BotApiEmulator, Sent
 
 SANDBOX_USER = 424242
 TAG_RE = re.compile(r"<[^>]+>")
+PRESS_RE = re.compile(r"#\s*(\d{1,6})")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    message_id: int
+    label: str
+    data: str
+
+
+def read_input(text: str, buttons: Sequence[Button]) -> Button | str | None:
+    """What a typed line means: the button `#N` names, a short note when `#N` names none, or None for a message
+    to send. Only the `#` form presses, so numbers stay answers ("5" at the hours question), as in Telegram."""
+    m = PRESS_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    n = int(m.group(1))
+    if not buttons:
+        return "(no buttons to press right now; type your answer instead)"
+    if not 1 <= n <= len(buttons):
+        return f"(no button #{n}; choose #1-#{len(buttons)})"
+    return buttons[n - 1]
 
 
 def plain(text: str, *, bold: Callable[[str], str] = lambda s: s) -> str:
@@ -34,7 +58,7 @@ class TerminalClient:
         self.emu = emulator
         self.out = out
         self.seen = 0
-        self.buttons: list[tuple[int, str, str]] = []  # (message_id, label, data)
+        self.buttons: list[Button] = []
         self.bold = (lambda s: f"\033[1m{s}\033[0m") if color else (lambda s: s)
 
     def show_new(self) -> None:
@@ -64,8 +88,8 @@ class TerminalClient:
                 labels = []
                 for b in row:
                     if "callback_data" in b and item.message_id is not None:
-                        self.buttons.append((item.message_id, b["text"], b["callback_data"]))
-                        labels.append(f"[{len(self.buttons)}] {b['text']}")
+                        self.buttons.append(Button(item.message_id, b["text"], b["callback_data"]))
+                        labels.append(f"[#{len(self.buttons)}] {b['text']}")
                     elif "url" in b:
                         labels.append(f"{b['text']} ({b['url']})")
                 self.out.write("   " + "   ".join(labels) + "\n")
@@ -118,7 +142,9 @@ async def run_sandbox(
     first_name: str = "You",
     stdin: TextIO | None = None,
     out: TextIO | None = None,
+    make: Callable[..., Any] | None = None,
 ) -> None:
+    """`make(db_path, clock=...)` builds the services (default bot.runtime.make_services; tests pass a light one)."""
     from bot.app import build_application
     from bot.runtime import make_services, running
 
@@ -128,7 +154,7 @@ async def run_sandbox(
     emulator = BotApiEmulator()
     await emulator.start()
     clock = SandboxClock()
-    services = make_services(db_path, clock=clock)
+    services = (make or make_services)(db_path, clock=clock)
     app = build_application(services, emulator.token, base_url=emulator.base_url, base_file_url=emulator.base_file_url)
     client = TerminalClient(emulator, out, color)
     out.write(
@@ -140,8 +166,9 @@ async def run_sandbox(
         async with running(app):
             emulator.watch_queue(app.update_queue)
             out.write(
-                "Ready. Type /start to begin, a number to press a button, /wait 3d to fast-forward time "
-                "(see reminders arrive), /quit to leave.\n"
+                "Ready. Type /start to begin. Answer by typing; press a button by typing its number with #, "
+                "like #2 (a plain 2 is an answer). /wait 3d fast-forwards time (see reminders arrive), "
+                "/quit leaves.\n"
             )
             out.flush()
             while True:
@@ -168,15 +195,13 @@ async def run_sandbox(
                     client.show_new()
                     out.write(f"   (time passes… now {clock():%a %-d %b %H:%M} UTC; {count} reminder(s) sent)\n")
                     continue
-                if text.isdigit() and client.buttons:
-                    n = int(text)
-                    if 1 <= n <= len(client.buttons):
-                        message_id, label, data = client.buttons[n - 1]
-                        out.write(f"   → {label}\n")
-                        emulator.press(SANDBOX_USER, message_id, data)
-                    else:
-                        out.write(f"   (no button {n}; choose 1-{len(client.buttons)})\n")
-                        continue
+                choice = read_input(text, client.buttons)
+                if isinstance(choice, str):
+                    out.write(f"   {choice}\n")
+                    continue
+                if choice is not None:
+                    out.write(f"   → {choice.label}\n")
+                    emulator.press(SANDBOX_USER, choice.message_id, choice.data)
                 else:
                     emulator.send_text(SANDBOX_USER, text, first_name=first_name)
                 await emulator.wait_idle(quiet=0.25, timeout=60)

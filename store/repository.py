@@ -151,7 +151,7 @@ class Store:
         if existing:
             e = existing[0]
             status = e.status if e.status.active else EnrollmentStatus.ENROLLED
-            self.db["enrollments"].update(e.id, {**fields, "status": status.value})  # type: ignore[union-attr]
+            self._update_enrollment(user_id, e.id, {**fields, "status": status.value})
             enrollment_id = e.id
         else:
             table = self.db["enrollments"]
@@ -178,7 +178,7 @@ class Store:
         e = self.get_enrollment(user_id, enrollment_id)
         if e is None:
             raise KeyError(enrollment_id)
-        self.db["enrollments"].update(e.id, {"status": status.value, "updated_at": _iso(now)})  # type: ignore[union-attr]
+        self._update_enrollment(user_id, e.id, {"status": status.value, "updated_at": _iso(now)})
         self._log(e, "status", 0.0, status.value, now)
         found = self.get_enrollment(user_id, enrollment_id)
         assert found is not None
@@ -192,7 +192,8 @@ class Store:
             raise KeyError(enrollment_id)
         status = EnrollmentStatus.IN_PROGRESS if e.status == EnrollmentStatus.ENROLLED else e.status
         with self.db.atomic():
-            self.db["enrollments"].update(  # type: ignore[union-attr]
+            self._update_enrollment(
+                user_id,
                 e.id,
                 {
                     "hours_logged": e.hours_logged + hours,
@@ -205,6 +206,15 @@ class Store:
         found = self.get_enrollment(user_id, enrollment_id)
         assert found is not None
         return found
+
+    def _update_enrollment(self, user_id: int, enrollment_id: int, fields: dict[str, Any]) -> None:
+        """Every enrollment write names its owner in the WHERE clause too, so no caller can change someone else's
+        row, whatever id it was handed (the owner's read before it is a check, this is the guarantee)."""
+        assignments = ", ".join(f"[{column}] = ?" for column in fields)
+        self.db.execute(
+            f"update enrollments set {assignments} where id = ? and user_id = ?",
+            [*fields.values(), enrollment_id, user_id],
+        )
 
     def _log(self, e: Enrollment, kind: str, hours: float, note: str, now: datetime) -> None:
         self.db["progress_log"].insert(  # type: ignore[union-attr]

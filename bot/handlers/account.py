@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
-from bot import keyboards
+from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, person, reply, services
 from bot.keyboards import button
@@ -147,7 +147,7 @@ async def on_settings_button(update: Update, context: Context) -> None:
 async def unknown_command(update: Update, context: Context) -> None:
     text = (update.effective_message.text or "") if update.effective_message else ""
     name = text.split()[0] if text else "that"
-    await reply(update, context, f"I don't know {name[:40]}. /help lists what I can do.")
+    await reply(update, context, f"I don't know {render.e(name[:40])}. /help lists what I can do.")
 
 
 async def not_text(update: Update, context: Context) -> None:

@@ -1,4 +1,4 @@
-"""Before any handler: drop a redelivered update, and slow down one person flooding the bot."""
+"""Before any handler: drop a redelivered update, slow down one person flooding the bot, and answer edits."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 import time
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.flood import FloodGate
@@ -14,6 +15,7 @@ from store.seen import first_sight
 
 log = logging.getLogger("credbot.bot")
 SLOW_DOWN = "That's a lot of messages at once. I'll read the next ones in a moment; no need to resend."
+EDITED = "I saw you edited a message. I only read new ones, so please send the corrected answer again."
 
 
 async def guard(update: object, context: Context) -> None:
@@ -27,6 +29,11 @@ async def guard(update: object, context: Context) -> None:
             await context.bot.send_message(update.effective_chat.id, SLOW_DOWN)
         if update.callback_query is not None:
             await update.callback_query.answer()
+        raise ApplicationHandlerStop
+    edit = update.edited_message
+    if edit is not None and edit.chat.type == ChatType.PRIVATE:
+        # read again, an edit of an earlier answer (or an old /forget) would act on whatever is being asked now
+        await context.bot.send_message(edit.chat_id, EDITED)
         raise ApplicationHandlerStop
     if not first_sight(services(context).db, user_id, update.update_id):
         log.info("update %s for user %s was handled before; skipped", update.update_id, user_id)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 
 from bot import render
-from bot.callbacks import parse
+from bot.callbacks import parse, row_id
 from bot.handlers.account import settings_command
 from bot.handlers.common import Context, person, reply, services
 from bot.handlers.progress import ask_hours
@@ -19,13 +19,22 @@ from store.nudges import NudgeStore
 
 
 async def note_activity(update: Update, context: Context) -> None:
-    """Any message or button from a person counts as a reaction to our last nudge and lifts a 403 block."""
+    """Any message or button from a person counts as a reaction to our last nudge and lifts a 403 block.
+
+    Only what they wrote or tapped counts: Telegram also reports "they blocked the bot" (my_chat_member, kicked)
+    from that same person and chat, and that must mark them blocked, not bring them back."""
     chat = update.effective_chat
     if update.effective_user is None or chat is None or chat.type != ChatType.PRIVATE:
         return
     s = services(context)
     existing = s.store.get_user(update.effective_user.id)
     if existing is None:
+        return
+    member = update.my_chat_member
+    if member is not None and member.new_chat_member.status == ChatMemberStatus.BANNED:
+        s.store.update_settings(existing.id, blocked=1)  # what the next send's 403 would tell us, learned now
+        return
+    if update.message is None and update.callback_query is None:
         return
     user = person(update, context)  # also clears `blocked`: they came back
     reacted = NudgeStore(s.db).note_reaction(user.id, s.now())
@@ -44,7 +53,8 @@ async def on_nudge_button(update: Update, context: Context) -> None:
         await query.answer("That button is out of date.", show_alert=True)
         return
     if cb.action == "log":
-        enrollment = s.store.get_enrollment(user.id, int(cb.args[0])) if cb.args and cb.args[0].isdigit() else None
+        enrollment_id = row_id(cb.args[0]) if cb.args else None
+        enrollment = s.store.get_enrollment(user.id, enrollment_id) if enrollment_id is not None else None
         if enrollment is None:
             await query.answer("That enrollment is gone. /progress shows what you have.", show_alert=True)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import keyboards, render
 from bot.callbacks import parse
@@ -16,15 +16,20 @@ from bot.onboarding import (
     BACK_WORDS,
     SKIP_WORDS,
     STEPS,
+    Step,
     answer,
     back,
     command_word,
+    forget_misses,
     from_first_message,
+    missed,
     next_step,
+    offered,
     position,
     read_answer,
     says_no_deadline,
     skip,
+    stuck,
 )
 from bot.timezones import parse_timezone, zone_label
 from recommender.parsing import ParseError, parse_duration, parse_hours_per_week, understand
@@ -35,6 +40,7 @@ async def ask_next(update: Update, context: Context, draft: dict, history: list[
     s = services(context)
     user = person(update, context)
     step = next_step(draft)
+    draft = forget_misses(draft, keep=step)  # failed tries count only at the question still being asked
     if step is None:
         s.store.save_draft(user.id, draft, State.RESULTS.value, history)
         return await show_results(update, context)
@@ -65,7 +71,7 @@ async def start(update: Update, context: Context) -> State:
     return await ask_next(update, context, {}, [])
 
 
-async def first_message(update: Update, context: Context) -> State:
+async def first_message(update: Update, context: Context) -> State | None:
     """Text outside a conversation: a pending action, a refinement, or a first message that says a lot."""
     from bot.handlers.results import on_refine
 
@@ -104,33 +110,61 @@ async def on_answer(update: Update, context: Context) -> State:
             await reply(update, context, render.understood_summary(found))
             return await ask_next(update, context, draft, history)
     word = command_word(text)
-    if step.optional and word in SKIP_WORDS:
+    if (step.optional or stuck(draft, step)) and word in SKIP_WORDS:
         return await ask_next(update, context, skip(draft, step), [*history, step.key])
     if says_no_deadline(step, text):
         await reply(update, context, "No fixed end date, then: I'll plan at your weekly pace.")
         return await ask_next(update, context, skip(draft, step), [*history, step.key])
     if word == "skip":
-        await reply(update, context, "This one I need to give good picks. A rough answer is fine!")
-        return await ask_next(update, context, draft, history)
+        return await unreadable(update, context, step, draft, history, SKIP_REFUSED)
     if word in BACK_WORDS:
         draft, history = back(draft, history)
         return await ask_next(update, context, draft, history)
     try:
         reading = read_answer(draft, step, text, s.today())
     except ParseError as err:
-        await reply(
-            update,
-            context,
-            f"{render.e(str(err))}\n\n" + render.question(step.question, step.hint, position(step)),
-            keyboards.onboarding(step, bool(history)),
-        )
-        return State.ASKING
+        return await unreadable(update, context, step, draft, history, str(err))
     history += [k.key for k in STEPS if k.key != step.key and k.key in reading.noted and k.key not in history]
     if reading.answered:
         history.append(step.key)
     if reading.noted:
         await reply(update, context, render.understood_summary(reading.noted))
-    return await ask_next(update, context, reading.draft, history)
+    return await ask_next(update, context, forget_misses(reading.draft), history)
+
+
+SKIP_REFUSED = "This one I need to give good picks. A rough answer is fine!"
+
+
+async def unreadable(
+    update: Update, context: Context, step: Step, draft: dict, history: list[str], why: str
+) -> State:
+    """An answer that could not be read. The first time, say why and ask again; when it happens again, stop
+    repeating the same hint and offer buttons and Skip instead. The count is saved with the draft."""
+    draft = missed(draft, step)
+    services(context).store.save_draft(person(update, context).id, draft, State.ASKING.value, history)
+    question = render.question(step.question, step.hint, position(step))
+    if not stuck(draft, step):
+        await reply(update, context, f"{render.e(why)}\n\n{question}", keyboards.onboarding(step, bool(history)))
+        return State.ASKING
+    buttons = "tap one of the buttons below, or " if offered(step) else "tap "
+    await reply(
+        update,
+        context,
+        f"Sorry, I still can't read that. Let's make it easier: {buttons}<b>Skip</b> and I'll "
+        f"{render.e(step.skip_means)} (you can change it later).\n\n{question}",
+        way_out(step, bool(history)),
+    )
+    return State.ASKING
+
+
+def way_out(step: Step, can_go_back: bool) -> InlineKeyboardMarkup:
+    """The question's buttons (or its rescue ones), with Skip always there, even on a required question."""
+    picks = [keyboards.button(label, "ob", "pick", step.key, i) for i, (label, _) in enumerate(offered(step))]
+    width = 3 if len(picks) <= 3 else 2
+    rows: list[list[InlineKeyboardButton]] = [picks[i : i + width] for i in range(0, len(picks), width)]
+    nav = [keyboards.button("⬅️ Back", "ob", "back")] if can_go_back else []
+    rows.append([*nav, keyboards.button("Skip ➡️", "ob", "skip")])
+    return InlineKeyboardMarkup(rows)
 
 
 async def on_choice(update: Update, context: Context) -> State | None:
@@ -159,11 +193,12 @@ async def on_choice(update: Update, context: Context) -> State | None:
         return await ask_next(update, context, new, [*history, step.key])
     if cb.action == "pick" and len(cb.args) == 2 and cb.args[0] == step.key and cb.args[1].isdigit():
         i = int(cb.args[1])
-        if i < len(step.choices):
+        if i < len(offered(step)):
             await query.answer()
-            label, value = step.choices[i]
+            label, value = offered(step)[i]
             await reply(update, context, f"✔️ {render.e(label)}")
-            return await ask_next(update, context, answer(draft, step, value, s.today()), [*history, step.key])
+            new = forget_misses(answer(draft, step, value, s.today()))
+            return await ask_next(update, context, new, [*history, step.key])
     await query.answer("That button belongs to an earlier question.", show_alert=True)
     return None
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot import keyboards, render
-from bot.callbacks import parse
+from bot.callbacks import parse, row_id
 from bot.handlers.common import Context, person, reply, services
 from bot.nudges.chart import CHART_CAPTION, progress_png, series_for
 from bot.nudges.scheduler import ensure_scheduled
@@ -72,10 +72,11 @@ async def on_progress_button(update: Update, context: Context) -> None:
     cb = parse(query.data)
     s = services(context)
     user = person(update, context)
-    if cb is None or not cb.args or not cb.args[0].isdigit() or cb.action not in set("hlmcpwrd"):
+    enrollment_id = row_id(cb.args[0]) if cb is not None and cb.args else None
+    if cb is None or enrollment_id is None or cb.action not in set("hlmcpwrd"):
         await query.answer("That button is out of date. /progress shows fresh ones.", show_alert=True)
         return
-    enrollment = s.store.get_enrollment(user.id, int(cb.args[0]))
+    enrollment = s.store.get_enrollment(user.id, enrollment_id)
     if enrollment is None:
         await query.answer("That enrollment is gone. /progress shows what you have.", show_alert=True)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,12 @@ from recommender.engine import Recommender
 from tests.fakes import FakeEncoder
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+SOAK = os.environ.get("CREDBOT_SOAK") == "1"  # `make soak`: the fault, kill and fuzz runs, longer
+
+
+def scale(quick: int, soak: int) -> int:
+    """How big a fault, kill or fuzz run is: `quick` in `make test` (minutes in all), `soak` under `make soak`."""
+    return soak if SOAK else quick
 
 
 @dataclass

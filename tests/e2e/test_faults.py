@@ -16,10 +16,10 @@ from pathlib import Path
 from bot.emulator import BotApiEmulator, FaultPlan
 from bot.nudges.scheduler import RunReport, run_due
 from store.nudges import NudgeStore
-from tests.e2e.harness import Chat, World, run, world
+from tests.e2e.harness import Chat, World, run, scale, world
 
-PEOPLE = 10
-BLOCKERS = 2  # of them block the bot before their first reminder
+PEOPLE = scale(10, 40)
+BLOCKERS = scale(2, 8)  # of them block the bot before their first reminder
 STEPS = (
     "/start", "teacher", "data analyst", "#Skip", "#5 h", "#3 months", "#Free only", "#Online", "#Enroll", "#relaxed",
 )  # fmt: skip

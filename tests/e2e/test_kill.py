@@ -12,8 +12,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.emulator import BotApiEmulator
-from tests.e2e.harness import run
+from tests.e2e.harness import SOAK, run, scale
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = 7001
@@ -72,8 +74,9 @@ async def kill_at(emu: BotApiEmulator, proc: asyncio.subprocess.Process, moment:
     await proc.wait()
 
 
-def test_kill_9_mid_onboarding_and_after_enrolling_keeps_every_committed_answer(tmp_path: Path) -> None:
-    rng = random.Random(11)
+@pytest.mark.parametrize("seed", range(11, 11 + scale(1, 6)))
+def test_kill_9_mid_onboarding_and_after_enrolling_keeps_every_committed_answer(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
     db = tmp_path / "kill.db"
 
     async def scenario() -> int:
@@ -177,7 +180,8 @@ def test_kill_9_during_a_catalog_import_imports_all_or_nothing(tmp_path: Path) -
         with sqlite3.connect(db) as conn:
             conn.execute("delete from credentials where id like '%-copy'")
         counts = []
-        for deadline in random.Random(5).sample([0.8, 1.2, 1.6, 2.0, 2.5, 3.0], 4):
+        moments = [0.8, 1.2, 1.6, 2.0, 2.5, 3.0]
+        for deadline in random.Random(5).sample(moments, 4) if not SOAK else moments * 3:
             await import_once(deadline)
             assert rows(db, "pragma integrity_check") == [("ok",)]
             copies = rows(db, "select count(*) from credentials where id like '%-copy'")[0][0]
