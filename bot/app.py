@@ -11,7 +11,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseHandler,
@@ -24,7 +23,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
@@ -36,7 +34,8 @@ from bot.handlers.errors import on_error
 from bot.handlers.guard import guard
 from bot.nudges.scheduler import run_due
 from bot.persistence import CONVERSATION, StorePersistence
-from bot.request import CredBot, PerChatProcessor, RetryingRequest
+from bot.ratelimit import FairLimiter
+from bot.request import CredBot, PerChatProcessor, PollingRequest, RetryingRequest
 from bot.services import Services
 
 log = logging.getLogger("credbot.bot")
@@ -118,11 +117,10 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     services.db.close()
 
 
-def outbound_limiter() -> AIORateLimiter:
-    """At most ~28 messages/s overall, smoothly: a bucket of 1 refilled every 1/28 s never lets 30 through in any
-    one-second window (a 30-message bucket would allow a burst of 30 on top of the rate). A 429 is honoured by
-    waiting retry_after and trying again (up to 3 times). Group chats also get Telegram's 20/minute."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 28, max_retries=3)
+def outbound_limiter() -> FairLimiter:
+    """Under Telegram's ~30 messages/s, with chats taking turns (bot/ratelimit.py): a 429 is waited out (its
+    retry_after) and tried again up to 3 times; group chats also get Telegram's 20/minute."""
+    return FairLimiter()
 
 
 def build_application(
@@ -138,12 +136,13 @@ def build_application(
     read_timeout: float = 10.0,
     extra: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
+    gate = flood or FloodGate()
     bot = CredBot(
         token,
         base_url=base_url or "https://api.telegram.org/bot",
         base_file_url=base_file_url or "https://api.telegram.org/file/bot",
         request=RetryingRequest(connection_pool_size=64, read_timeout=read_timeout, write_timeout=read_timeout),
-        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
+        get_updates_request=PollingRequest(gate, connection_pool_size=1, read_timeout=read_timeout),
         defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=None, block=True),
         rate_limiter=outbound_limiter() if rate_limit else None,
     )
@@ -158,7 +157,7 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data["warm_up"] = warm_up
-    application.bot_data["flood"] = flood or FloodGate()
+    application.bot_data["flood"] = gate
 
     application.add_handler(TypeHandler(Update, guard), group=-3)  # once per update; per-person flood control
     application.add_handler(TypeHandler(Update, account.group_guard), group=-2)

@@ -99,7 +99,7 @@ def due_scan_ms(people: int = 100_000, due_share: float = 0.01, rounds: int = 5)
 
 
 async def send_throughput(messages: int = 600, chats: int = 300, limited: bool = False) -> dict[str, float]:
-    """Messages/s the bot pushes into the emulator; with `limited`, through PTB's AIORateLimiter
+    """Messages/s the bot pushes into the emulator; with `limited`, through the bot's fair limiter
     (<= 30/s overall) while the emulator enforces Telegram's limits and answers 429 when they are broken."""
     from telegram.ext import ApplicationBuilder
 
@@ -228,7 +228,7 @@ def run_bot_bench(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
         f"{scan['median_ms']:.1f} ms | <= 50 ms |",
         f"| unthrottled send into the emulator ({fast['messages']:.0f} messages) | {fast['per_s']:.0f} msg/s | "
         ">= 500 |",
-        f"| throttled send (AIORateLimiter, emulator enforcing 30/s) | {slow['per_s']:.1f} msg/s, "
+        f"| throttled send (fair limiter, emulator enforcing 30/s) | {slow['per_s']:.1f} msg/s, "
         f"{slow['errors_429']:.0f} x 429 | 25-30 msg/s, no 429 |",
         "",
         f"Measured {date.today().isoformat()}.",

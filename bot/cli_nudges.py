@@ -78,12 +78,13 @@ def _plain(text: str) -> str:
 
 @nudges_group.command("run-once")
 def run_once_command() -> None:
-    """Send what is due now (for cron users and tests). Needs TELEGRAM_BOT_TOKEN."""
+    """Send what is due now: reminders, and queued broadcasts (for cron users and tests). Needs TELEGRAM_BOT_TOKEN."""
     import asyncio
 
     from telegram import Bot
     from telegram.error import InvalidToken
 
+    from bot.broadcast import run_outbox
     from bot.nudges.scheduler import run_due
     from bot.runtime import make_services
 
@@ -97,8 +98,12 @@ def run_once_command() -> None:
         base = settings.api_base_url or "https://api.telegram.org/bot"
         async with Bot(settings.token or "", base_url=base) as bot:
             report = await run_due(bot, services, datetime.now(UTC))
+            broadcast = await run_outbox(bot, services, datetime.now(UTC))
         click.echo(f"claimed {report.claimed}, sent {report.sent}, skipped {report.skipped}, "
                    f"retried {report.retried}, blocked {report.blocked}")  # fmt: skip
+        if broadcast.claimed:
+            click.echo(f"broadcast: {broadcast.sent} sent, {broadcast.blocked} blocked, {broadcast.retried} retried, "
+                       f"{broadcast.failed} failed")  # fmt: skip
 
     try:
         asyncio.run(go())

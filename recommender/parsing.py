@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ class ParseError(ValueError):
     """Input we could not understand; str(error) is a friendly hint for the person."""
 
 
+MAX_WEEKS = 260  # five years, as for a typed time frame (parse_duration)
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "half": 0.5,
@@ -418,6 +420,8 @@ def profile_fields(data: object, today: date) -> dict[str, object]:
             out["weeks"], out["deadline"] = duration.weeks, duration.deadline
         else:
             out["weeks"] = _positive("weeks", weeks)
+        if out["weeks"] is not None and float(out["weeks"]) > MAX_WEEKS:  # type: ignore[arg-type]
+            raise ParseError(f"weeks: at most {MAX_WEEKS} (five years); let's plan something closer")
     deadline = data.get("deadline")
     if deadline is not None:
         out["deadline"] = _wrap("deadline", lambda t: parse_duration(str(t), today), deadline).deadline
@@ -427,7 +431,8 @@ def profile_fields(data: object, today: date) -> dict[str, object]:
             parsed = _wrap("budget", parse_budget, budget)
             out["budget"], out["currency"] = parsed.amount, parsed.currency
         else:
-            if isinstance(budget, bool) or not isinstance(budget, int | float) or budget < 0:
+            number = isinstance(budget, int | float) and not isinstance(budget, bool)
+            if not number or not math.isfinite(budget) or budget < 0:
                 raise ParseError("budget: a number of at least 0 (0 = free only)")
             out["budget"] = float(budget)
     if isinstance(data.get("currency"), str):
@@ -446,7 +451,7 @@ def profile_fields(data: object, today: date) -> dict[str, object]:
 
 
 def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
         raise ParseError(f"{name}: must be a number greater than 0, got {value!r}")
     return float(value)
 

@@ -23,7 +23,7 @@ async def guard(update: object, context: Context) -> None:
         return
     user_id = update.effective_user.id
     gate: FloodGate = context.application.bot_data.setdefault("flood", FloodGate())
-    allowed, notice = gate.admit(user_id, time.monotonic())
+    allowed, notice = gate.verdict(update.update_id, user_id, time.monotonic())
     if not allowed:
         if notice and update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, SLOW_DOWN)

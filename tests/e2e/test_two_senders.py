@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.emulator import BotApiEmulator, FaultPlan
 from catalog.db import open_database
 from store.nudges import NudgeStore
+from store.outbox import OutboxStore
 from tests.e2e.harness import Clock, World, run, scale, world
 from tests.e2e.test_nudges import enroll
 
@@ -110,3 +111,27 @@ def test_credbot_run_and_nudges_run_once_together_send_each_reminder_once(tmp_pa
     assert set(got.values()) == {1}, got  # and nobody had two
     assert by["run"] + by["run-once"] == PEOPLE, by
     print(f"reminders sent by credbot run: {by['run']}, by nudges run-once: {by['run-once']}")
+
+
+def test_nudges_run_once_also_sends_queued_broadcasts(tmp_path: Path) -> None:
+    """A cron user who runs only `credbot nudges run-once` still gets an admin's broadcast out."""
+    real_now = datetime.now(UTC)
+
+    async def scenario() -> tuple[str, list[int]]:
+        async with BotApiEmulator() as emu:
+            async with world(tmp_path, emu=emu, clock=Clock(real_now)) as w:
+                for user_id in (6201, 6202):
+                    await w.chat(user_id=user_id).say("/start")
+                outbox = OutboxStore(w.services.db)
+                assert outbox.queue(outbox.draft("Workshop on Friday", real_now), real_now) == 2
+                db = w.db_path
+            start = len(emu.sent)
+            proc = await credbot(emu, db, "nudges", "run-once")
+            out, err = await asyncio.wait_for(proc.communicate(), timeout=180)
+            assert proc.returncode == 0, err.decode()[-2000:]
+            got = sorted(s.chat_id for s in emu.sent[start:] if "Workshop on Friday" in (s.text or ""))
+            return out.decode(), got
+
+    out, got = run(scenario())
+    assert got == [6201, 6202]
+    assert "broadcast: 2 sent" in out

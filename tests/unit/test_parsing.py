@@ -365,3 +365,21 @@ def test_a_terse_first_message_keeps_its_hours_and_budget() -> None:
     u = understand("cashier. wanna be web developer. 10h. 0$.", TODAY)
     assert (u.goal, u.hours_per_week, u.budget) == ("web developer", 10.0, Budget(0.0))
     assert understand("budget $1k", TODAY).budget == Budget(1000.0)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("hours_per_week", float("nan")),
+        ("hours_per_week", float("inf")),
+        ("weeks", float("inf")),
+        ("weeks", 100_000),
+        ("budget", float("nan")),
+        ("budget", float("-inf")),
+        ("max_hours", float("inf")),
+    ],
+)
+def test_non_finite_and_absurd_numbers_in_a_batch_line_are_refused_by_name(field: str, value: float) -> None:
+    # JSON Lines may hold NaN, Infinity and 1e999 (Python's json reads them); none is a plan
+    with pytest.raises(ParseError, match=field):
+        profile_fields({"goal": "data analyst", field: value}, date(2026, 12, 3))
