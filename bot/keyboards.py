@@ -7,7 +7,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import make, ref
-from bot.onboarding import Step
+from bot.onboarding import Step, offered
 from store.models import Enrollment, EnrollmentStatus
 
 
@@ -15,14 +15,17 @@ def button(text: str, *parts: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=make(*parts))
 
 
-def onboarding(step: Step, can_go_back: bool) -> InlineKeyboardMarkup | None:
-    rows: list[list[InlineKeyboardButton]] = []
-    if step.choices:
-        rows.append([button(label, "ob", "pick", step.key, i) for i, (label, _) in enumerate(step.choices)])
+def onboarding(step: Step, can_go_back: bool, *, stuck: bool = False) -> InlineKeyboardMarkup | None:
+    """A question's buttons. For someone `stuck` on it (typed answers keep failing): its choices or rescue ones,
+    wrapped to fit a phone, with Skip always there, even on a required question."""
+    choices = offered(step) if stuck else step.choices
+    picks = [button(label, "ob", "pick", step.key, i) for i, (label, _) in enumerate(choices)]
+    width = (3 if len(picks) <= 3 else 2) if stuck else max(1, len(picks))  # one row when not stuck
+    rows: list[list[InlineKeyboardButton]] = [picks[i : i + width] for i in range(0, len(picks), width)]
     nav = []
     if can_go_back:
         nav.append(button("⬅️ Back", "ob", "back"))
-    if step.optional:
+    if step.optional or stuck:
         nav.append(button("Skip ➡️", "ob", "skip"))
     if nav:
         rows.append(nav)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import keyboards, render
 from bot.callbacks import parse
@@ -152,19 +152,9 @@ async def unreadable(
         context,
         f"Sorry, I still can't read that. Let's make it easier: {buttons}<b>Skip</b> and I'll "
         f"{render.e(step.skip_means)} (you can change it later).\n\n{question}",
-        way_out(step, bool(history)),
+        keyboards.onboarding(step, bool(history), stuck=True),
     )
     return State.ASKING
-
-
-def way_out(step: Step, can_go_back: bool) -> InlineKeyboardMarkup:
-    """The question's buttons (or its rescue ones), with Skip always there, even on a required question."""
-    picks = [keyboards.button(label, "ob", "pick", step.key, i) for i, (label, _) in enumerate(offered(step))]
-    width = 3 if len(picks) <= 3 else 2
-    rows: list[list[InlineKeyboardButton]] = [picks[i : i + width] for i in range(0, len(picks), width)]
-    nav = [keyboards.button("⬅️ Back", "ob", "back")] if can_go_back else []
-    rows.append([*nav, keyboards.button("Skip ➡️", "ob", "skip")])
-    return InlineKeyboardMarkup(rows)
 
 
 async def on_choice(update: Update, context: Context) -> State | None:
