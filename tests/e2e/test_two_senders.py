@@ -6,7 +6,6 @@ once: the claim is one write transaction, and a claimed row belongs to its claim
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sqlite3
 import sys
@@ -19,6 +18,7 @@ from catalog.db import open_database
 from store.nudges import NudgeStore
 from store.outbox import OutboxStore
 from tests.e2e.harness import Clock, World, run, scale, world
+from tests.e2e.test_kill import env_for  # credbot run's environment against an emulator
 from tests.e2e.test_nudges import enroll
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,11 +31,6 @@ def midday_zone(now: datetime) -> str:
     """A fixed-offset zone where `now` is about 13:00, so quiet hours never hold a reminder back, whenever CI runs."""
     offset = 13 - now.hour  # -10 .. +13
     return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # POSIX sign: Etc/GMT-3 is UTC+3
-
-
-def env_for(emu: BotApiEmulator, db: Path) -> dict[str, str]:
-    return {**os.environ, "TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_API_BASE_URL": emu.base_url,
-            "CREDBOT_DB": str(db), "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}  # fmt: skip
 
 
 async def credbot(emu: BotApiEmulator, db: Path, *args: str) -> asyncio.subprocess.Process:
