@@ -34,9 +34,11 @@ from bot.handlers.errors import on_error
 from bot.handlers.guard import guard
 from bot.nudges.scheduler import run_due
 from bot.persistence import CONVERSATION, StorePersistence
-from bot.ratelimit import FairLimiter
+from bot.ratelimit import BURST, RATE, FairLimiter
 from bot.request import CredBot, PerChatProcessor, PollingRequest, RetryingRequest
 from bot.services import Services
+from store.budget import SharedBudget
+from store.seen import KEEP, forget_before
 
 log = logging.getLogger("credbot.bot")
 AnyHandler = BaseHandler[Update, Any, Any]
@@ -94,6 +96,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 async def _nudge_tick(context: CallbackContext) -> None:  # type: ignore[type-arg]
     services: Services = context.application.bot_data["services"]
+    forget_before(services.db, services.now() - KEEP)  # update ids too old to be sent again (store/seen.py)
     report = await run_due(context.bot, services, services.now())
     if report.claimed:
         log.info(
@@ -117,9 +120,12 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     services.db.close()
 
 
-def outbound_limiter() -> FairLimiter:
+def outbound_limiter(services: Services | None = None) -> FairLimiter:
     """Under Telegram's ~30 messages/s, with chats taking turns (bot/ratelimit.py): a 429 is waited out (its
-    retry_after) and tried again up to 3 times; group chats also get Telegram's 20/minute."""
+    retry_after) and tried again up to 3 times; group chats also get Telegram's 20/minute. On a PostgreSQL store
+    the budget is shared with every other process using it (store/budget.py)."""
+    if services is not None and services.db.kind == "postgresql":
+        return FairLimiter(shared=SharedBudget(services.db, burst=BURST, rate=RATE))
     return FairLimiter()
 
 
@@ -144,7 +150,7 @@ def build_application(
         request=RetryingRequest(connection_pool_size=64, read_timeout=read_timeout, write_timeout=read_timeout),
         get_updates_request=PollingRequest(gate, connection_pool_size=1, read_timeout=read_timeout),
         defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=None, block=True),
-        rate_limiter=outbound_limiter() if rate_limit else None,
+        rate_limiter=outbound_limiter(services) if rate_limit else None,
     )
     builder = (
         ApplicationBuilder()

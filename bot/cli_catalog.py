@@ -13,7 +13,6 @@ import click
 
 from bot.config import Settings
 from bot.tables import format_table
-from catalog.db import open_database
 from catalog.formats import (
     FORMATS,
     MAX_FILE_BYTES,
@@ -27,6 +26,7 @@ from catalog.provenance import source_name
 from catalog.repository import BundledCatalogError, CatalogRepository
 from catalog.stats import stats
 from catalog.validate import RawRecord, Validated, format_problems, validate
+from store.connect import open_engine
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -37,7 +37,7 @@ def fail(message: str, code: int = 2) -> None:
 def open_repository() -> CatalogRepository:
     settings = Settings.from_env()
     try:
-        return CatalogRepository(open_database(settings.db_path))
+        return CatalogRepository(open_engine(settings.db_path))
     except BundledCatalogError as exc:
         fail(str(exc), 1)
         raise

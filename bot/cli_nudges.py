@@ -81,9 +81,10 @@ def run_once_command() -> None:
     """Send what is due now: reminders, and queued broadcasts (for cron users and tests). Needs TELEGRAM_BOT_TOKEN."""
     import asyncio
 
-    from telegram import Bot
     from telegram.error import InvalidToken
+    from telegram.ext import ExtBot
 
+    from bot.app import outbound_limiter
     from bot.broadcast import run_outbox
     from bot.nudges.scheduler import run_due
     from bot.runtime import make_services
@@ -96,7 +97,8 @@ def run_once_command() -> None:
 
     async def go() -> None:
         base = settings.api_base_url or "https://api.telegram.org/bot"
-        async with Bot(settings.token or "", base_url=base) as bot:
+        # the same outbound limits as `credbot run` (on PostgreSQL, one budget shared with every replica)
+        async with ExtBot(settings.token or "", base_url=base, rate_limiter=outbound_limiter(services)) as bot:
             report = await run_due(bot, services, datetime.now(UTC))
             broadcast = await run_outbox(bot, services, datetime.now(UTC))
         click.echo(f"claimed {report.claimed}, sent {report.sent}, skipped {report.skipped}, "

@@ -18,13 +18,13 @@ from catalog.provenance import source_line, source_name
 
 
 def _recommender(progress: bool = True) -> Any:
-    from catalog.db import open_database
     from catalog.repository import BundledCatalogError
     from recommender.service import build_recommender
+    from store.connect import open_engine
 
     settings = Settings.from_env()
     try:
-        return build_recommender(open_database(settings.db_path), progress=progress and sys.stderr.isatty())
+        return build_recommender(open_engine(settings.db_path), progress=progress and sys.stderr.isatty())
     except BundledCatalogError as exc:
         fail(str(exc), 1)
 

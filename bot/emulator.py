@@ -19,6 +19,7 @@ Deliberate choices (stricter than, or simpler than, Telegram):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
@@ -45,6 +46,9 @@ NOT_MODIFIED = (
 )
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 CHAT_ACTIONS = frozenset(
     {
         "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
@@ -423,13 +427,19 @@ class BotApiEmulator:
         self._parked_polls = 0
         self._inflight = 0
         self._last_activity = 0.0
+        self._requests: deque[tuple[float, str, str]] = deque(maxlen=16)  # (when, method, outcome): for timeouts
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._watched: list[asyncio.Queue[Any]] = []
+        self.webhook: JsonDict | None = None  # {"url", "secret_token"} once a bot called setWebhook
+        self.webhook_stats: Counter[str] = Counter()  # delivered, and each failed answer ("503", "refused", ...)
+        self._targets: list[str] = []
+        self._delivery: asyncio.Task[None] | None = None
         self._make_signals()
         self._methods: dict[str, Handler] = {
             "getme": self._get_me,
             "getupdates": self._get_updates,
+            "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
@@ -484,6 +494,11 @@ class BotApiEmulator:
     async def stop(self) -> None:
         self._closing = True
         self._updates_pulse.fire()  # parked long polls answer [] at once instead of holding shutdown
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+            self._delivery = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -609,6 +624,15 @@ class BotApiEmulator:
                 ) from None
         return hit
 
+    async def wait_until(self, predicate: Callable[[], bool], *, timeout: float = 10.0, what: str = "") -> None:
+        """Return once `predicate()` holds, looking again after every request, update or delivery."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"not within {timeout}s: {what or predicate}")
+            await self._activity_pulse.wait(remaining)
+
     def watch_queue(self, queue: asyncio.Queue[Any]) -> None:
         """Also count the bot's own update queue as work: `wait_idle` then waits for every update to be handled.
 
@@ -640,9 +664,11 @@ class BotApiEmulator:
                     return
                 continue  # the handlers called the API meanwhile: start a fresh quiet period
             if now >= deadline:
+                recent = ", ".join(f"{m} {o} {t - now:+.2f}s" for t, m, o in self._requests)
                 raise TimeoutError(
                     f"not idle after {timeout}s: {self._inflight} request(s) in flight, "
-                    f"{len(self._queue)} update(s) not confirmed; recent actions: {self.describe(len(self.sent) - 5)}"
+                    f"{len(self._queue)} update(s) not confirmed; last requests: {recent}; "
+                    f"recent actions: {self.describe(len(self.sent) - 5)}"
                 )
             wait = deadline - now if busy else min(quiet - idle_for, deadline - now)
             await self._activity_pulse.wait(wait)
@@ -736,6 +762,7 @@ class BotApiEmulator:
         if not polling:
             self._inflight += 1
             self._touch()
+        outcome = "ok"
         try:
             params = await self._read_params(request)
             fault = self._draw_fault(method, params)
@@ -754,13 +781,19 @@ class BotApiEmulator:
             self._check_rate(method, params)
             result = await handler(params, request)
         except ApiError as err:
+            outcome = str(err.code)
             return self._error(method, err)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # input shapes Telegram would refuse
+            outcome = "400"
             return self._error(method, bad_request(f"can't process request parameters: {exc!r}"))
+        except BaseException:
+            outcome = "aborted"
+            raise
         finally:
             if not polling:
                 self._inflight -= 1
                 self._touch()
+                self._requests.append((time.monotonic(), method, outcome))
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -1020,6 +1053,8 @@ class BotApiEmulator:
 
     async def _get_updates(self, params: _Params, request: web.Request) -> list[JsonDict]:
         """Long polling as Telegram does it: answer at once if anything is queued, else park until an update."""
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         offset = params.integer("offset") or 0
         limit = min(max(params.integer("limit") or 100, 1), 100)
         timeout = max(params.number("timeout", 0.0), 0.0)
@@ -1058,14 +1093,94 @@ class BotApiEmulator:
             finally:
                 self._parked_polls -= 1
 
+    async def _set_webhook(self, params: _Params, request: web.Request) -> bool:
+        url = params.text("url") or ""
+        if not url:
+            return await self._delete_webhook(params, request)
+        secret = params.text("secret_token") or ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", secret):
+            raise bad_request("secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret}
+        if params.flag("drop_pending_updates"):
+            self._queue.clear()
+        self._updates_pulse.fire()
+        self._touch()
+        return True
+
+    def deliver_to(self, targets: list[str], *, concurrency: int = 40) -> None:
+        """Play Telegram's webhook delivery and the load balancer in front of the replicas: each queued update is
+        POSTed to the next of `targets` in turn (with the secret the bot registered), one at a time per chat and
+        up to `concurrency` at once; an answer other than 200 (a replica down, 503 while it stops) sends it to
+        the next target after a short wait, until one takes it. Without a setWebhook call nothing is sent."""
+        self._targets = list(targets)
+        if self._delivery is None or self._delivery.done():
+            self._delivery = asyncio.create_task(self._deliver(concurrency), name="emulator-webhook-delivery")
+
+    async def _deliver(self, concurrency: int) -> None:
+        import aiohttp
+
+        busy_chats: set[Any] = set()
+        taking: set[int] = set()
+        slots = asyncio.Semaphore(concurrency)
+        turn = itertools.count()
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def post(session: aiohttp.ClientSession, update: JsonDict, chat: Any) -> None:
+            try:
+                for attempt in itertools.count():
+                    hook = self.webhook
+                    if hook is None or self._closing:
+                        return
+                    url = self._targets[next(turn) % len(self._targets)] if self._targets else hook["url"]
+                    headers = {"X-Telegram-Bot-Api-Secret-Token": hook["secret_token"]}
+                    try:
+                        async with session.post(url, json=update, headers=headers) as answer:
+                            status = str(answer.status)
+                    except (aiohttp.ClientError, TimeoutError):
+                        status = "refused"
+                    if status == "200":
+                        self.webhook_stats["delivered"] += 1
+                        self._queue = [u for u in self._queue if u is not update]
+                        self._touch()
+                        return
+                    self.webhook_stats[status] += 1
+                    await asyncio.sleep(min(0.02 * 2**attempt, 0.5))
+            finally:
+                taking.discard(id(update))
+                busy_chats.discard(chat)
+                slots.release()
+                self._updates_pulse.fire()
+
+        timeout = aiohttp.ClientTimeout(total=30)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            while not self._closing:
+                ready = None
+                if self.webhook is not None:
+                    ready = next(
+                        (u for u in self._queue if id(u) not in taking and _update_chat(u) not in busy_chats), None
+                    )
+                if ready is None:
+                    await self._updates_pulse.wait(0.5)
+                    continue
+                await slots.acquire()
+                chat = _update_chat(ready)
+                taking.add(id(ready))
+                if chat is not None:
+                    busy_chats.add(chat)
+                task = asyncio.create_task(post(session, ready, chat))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+
     async def _delete_webhook(self, params: _Params, request: web.Request) -> bool:
+        self.webhook = None
         if params.flag("drop_pending_updates"):
             self._queue.clear()
             self._touch()
         return True
 
     async def _get_webhook_info(self, params: _Params, request: web.Request) -> JsonDict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._queue)}
+        url = self.webhook["url"] if self.webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": len(self._queue)}
 
     @staticmethod
     def _scope_key(params: _Params) -> str:
@@ -1270,3 +1385,16 @@ class BotApiEmulator:
             "file_size": len(stored.data),
             "file_path": stored.path,
         }
+
+
+def _update_chat(update: JsonDict) -> Any:
+    """The chat an update belongs to (None for kinds without one), for one-at-a-time delivery per chat."""
+    for value in update.values():
+        if isinstance(value, dict):
+            chat = value.get("chat") or (value.get("message") or {}).get("chat")
+            if isinstance(chat, dict):
+                return chat.get("id")
+            sender = value.get("from")
+            if isinstance(sender, dict):
+                return sender.get("id")
+    return None

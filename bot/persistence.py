@@ -27,8 +27,7 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
     async def get_conversations(self, name: str) -> MutableMapping[tuple[int | str, ...], object]:
         if name != CONVERSATION:
             return {}
-        rows = self.store.db.query("select id, chat_id, step from users where step != ''")
-        return {(r["chat_id"], r["id"]): r["step"] for r in rows}
+        return {key: step for key, step in self.store.conversation_steps().items()}
 
     async def update_conversation(self, name: str, key: tuple[int | str, ...], new_state: object | None) -> None:
         if name != CONVERSATION or len(key) != 2:
@@ -36,7 +35,7 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         user_id = int(key[1])
         if self.store.get_user(user_id) is None:
             return
-        self.store.db["users"].update(user_id, {"step": str(new_state) if new_state is not None else ""})  # type: ignore[union-attr]
+        self.store.set_step(user_id, str(new_state) if new_state is not None else "")
 
     # Nothing else is persisted: the store holds the data model.
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:

@@ -6,6 +6,10 @@ chat waiting to send has a place in a ring and the chats take turns, one message
 the burst allowance (RESERVE) is kept for chats that sent fewer than FRESH_SENDS messages in the last second (no
 person reads faster): a busy chat only spends what is above it, so a reply to anyone else goes at once even
 while one chat's burst drains. With BURST 6 and RATE 24/s no one-second window can hold more than 30 sends.
+
+Several processes on one PostgreSQL store (webhook replicas) share that budget as well: given `shared` (a
+store.budget.SharedBudget), each send also spends from a token bucket kept in the database, so three replicas
+together stay under the bot's limit, not three times over it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from store.budget import SharedBudget
 
 log = logging.getLogger("credbot.ratelimit")
 
@@ -69,8 +75,10 @@ class FairLimiter(BaseRateLimiter[int]):
         reserve: float = RESERVE,
         max_retries: int = MAX_RETRIES,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedBudget | None = None,
     ) -> None:
         self.clock = clock
+        self.shared = shared
         self.allowance = Allowance(burst, clock(), burst, rate)
         self.reserve = min(reserve, max(0.0, burst - 1.0))
         self._recent: dict[int, deque[float]] = {}  # each chat's last FRESH_SENDS send times
@@ -110,6 +118,8 @@ class FairLimiter(BaseRateLimiter[int]):
             await self._open.wait()
             if chat_id is not None:  # only messages to a chat count (getMe, answerCallbackQuery... do not)
                 await self._turn(chat_id)
+                if self.shared is not None:
+                    await self.shared.acquire()
             try:
                 if chat_id is not None and chat_id < 0:
                     async with self._groups.setdefault(chat_id, AsyncLimiter(GROUP_PER_MINUTE, 60)):

@@ -12,12 +12,13 @@ from pathlib import Path
 from telegram.ext import Application
 
 from bot.services import Clock, Services, utc_now
-from catalog.db import open_database
 from catalog.occupations import load_occupations
 from catalog.repository import CatalogRepository
 from recommender.encoder import Encoder, SentenceTransformerEncoder
 from recommender.engine import Recommender
 from recommender.index import EmbeddingCache
+from store.connect import open_engine
+from store.engine import is_postgres_url
 from store.repository import Store
 
 TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
@@ -57,7 +58,7 @@ def make_services(
     recommender: Recommender | None = None,
 ) -> Services:
     """`recommender`: an already built one to reuse (tests that start many bots over the same bundled catalog)."""
-    db = open_database(db_path)
+    db = open_engine(db_path)
     catalog = CatalogRepository(db)
     store = Store(db)
     EmbeddingCache(db)  # its migrations run at start, on the main connection
@@ -68,8 +69,10 @@ def make_services(
     def make() -> Recommender:
         if recommender is not None:
             return recommender
-        # a connection of its own: this runs on a worker thread while handlers use `db` on the event loop
-        own = open_database(db_path) if db_path is not None and str(db_path) != ":memory:" else db
+        # SQLite: a connection of its own, since this runs on a worker thread while handlers use `db` on the event
+        # loop; PostgreSQL: the same pool (each thread borrows its own connection)
+        separate = db_path is not None and str(db_path) != ":memory:" and not is_postgres_url(db_path)
+        own = open_engine(db_path) if separate else db
         try:
             built = Recommender(
                 CatalogRepository(own, load_bundled_data=False).all(),

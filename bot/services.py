@@ -8,14 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlite_utils import Database
-
 from bot.callbacks import ref
 from catalog.repository import CatalogRepository
 from catalog.schema import Credential
 from recommender.engine import Recommender
 from recommender.feedback import FeedbackModel, event_for, learn
 from recommender.refine import provider_names
+from store.engine import Engine
 from store.repository import Store
 
 Clock = Callable[[], datetime]
@@ -27,7 +26,7 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    db: Database
+    db: Engine
     store: Store
     catalog: CatalogRepository
     make_recommender: Callable[[], Recommender]

@@ -1,4 +1,5 @@
-"""SQLite storage of the catalog through sqlite-utils: migrations at open, upsert by id, FTS search."""
+"""Storage of the catalog on either engine (store/engine.py): migrations at open, upsert by id, full-text search
+(SQLite FTS5 with the porter stemmer; PostgreSQL's English text search on a generated tsvector column)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sqlite_utils import Database, Migrations
 from catalog.formats import read_jsonl
 from catalog.schema import LIST_FIELDS, Credential
 from catalog.validate import Validated, format_problems, validate
+from store.connect import ensure_schema
+from store.engine import Engine, SqliteEngine, as_engine
 
 migrations = Migrations("credbot-catalog")
 
@@ -50,6 +53,13 @@ def create_credentials(db: Database) -> None:
         ["title", "description", "skills"], create_triggers=True, tokenize="porter"
     )
     db["catalog_meta"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
+
+
+COLUMNS = ", ".join(
+    ("id", "title", "provider", "url", "description", "skills", "credential_type", "level", "hours", "weeks",
+     "hours_per_week", "cost", "currency", "format", "language", "earn_by", "prerequisites", "alignments",
+     "source", "as_of", "content_hash")
+)  # fmt: skip
 
 
 class BundledCatalogError(RuntimeError):
@@ -91,9 +101,12 @@ class ImportReport:
 class CatalogRepository:
     """The catalog table; one instance per open Database."""
 
-    def __init__(self, db: Database, *, load_bundled_data: bool = True) -> None:
-        self.db = db
-        migrations.apply(db)
+    def __init__(self, db: Engine | Database, *, load_bundled_data: bool = True) -> None:
+        self.db = as_engine(db)
+        if isinstance(self.db, SqliteEngine):
+            migrations.apply(self.db.sqlite)
+        else:
+            ensure_schema(self.db)
         if load_bundled_data:
             self.sync_bundled()
 
@@ -102,11 +115,7 @@ class CatalogRepository:
         """Load the bundled catalog on first use, and again whenever the shipped file changes."""
         text = bundled_text()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        meta = self.db["catalog_meta"]
-        try:
-            current = meta.get("bundled_hash")["value"]  # type: ignore[union-attr]
-        except Exception:
-            current = None
+        current = self.db.scalar("select value from catalog_meta where key = ?", ["bundled_hash"])
         if current == digest:
             return
         result = load_bundled()
@@ -114,30 +123,28 @@ class CatalogRepository:
             raise BundledCatalogError("the bundled catalog has errors:\n" + format_problems(result.problems, limit=20))
         with self.db.atomic():
             self.upsert(result.credentials)
-            meta.upsert({"key": "bundled_hash", "value": digest}, pk="key")  # type: ignore[union-attr]
+            self.db.upsert_all("catalog_meta", [{"key": "bundled_hash", "value": digest}], pk=("key",))
 
     def upsert(self, credentials: Iterable[Credential]) -> ImportReport:
         """Insert or update by id inside one transaction; unchanged records are left alone."""
-        table = self.db["credentials"]
-        existing = {row["id"]: row["content_hash"] for row in self.db.query("select id, content_hash from credentials")}
+        existing = self.hashes()
         rows = [_row(c) for c in credentials]
         changed = [r for r in rows if existing.get(r["id"]) != r["content_hash"]]
-        with self.db.atomic():
-            if changed:
-                table.upsert_all(changed, pk="id")  # type: ignore[union-attr]
+        if changed:
+            self.db.upsert_all("credentials", changed, pk=("id",))
         inserted = sum(1 for r in changed if r["id"] not in existing)
         return ImportReport(inserted=inserted, updated=len(changed) - inserted, unchanged=len(rows) - len(changed))
 
     # -- reading -----------------------------------------------------------------------------------------------
     def all(self) -> list[Credential]:
-        return [_credential(r) for r in self.db["credentials"].rows_where(order_by="id")]  # type: ignore[union-attr]
+        return [_credential(r) for r in self.db.query(f"select {COLUMNS} from credentials order by id")]
 
     def get(self, credential_id: str) -> Credential | None:
-        rows = list(self.db["credentials"].rows_where("id = ?", [credential_id]))  # type: ignore[union-attr]
+        rows = self.db.query(f"select {COLUMNS} from credentials where id = ?", [credential_id])
         return _credential(rows[0]) if rows else None
 
     def count(self) -> int:
-        return self.db["credentials"].count  # type: ignore[union-attr]
+        return int(self.db.scalar("select count(*) from credentials"))
 
     def providers(self) -> list[str]:
         return [r["provider"] for r in self.db.query("select distinct provider from credentials order by provider")]
@@ -150,6 +157,13 @@ class CatalogRepository:
         words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
         if not words:
             return []
-        query = " OR ".join(f'"{w}"' for w in words)
-        rows = self.db["credentials"].search(query, limit=limit)  # type: ignore[union-attr]
+        if isinstance(self.db, SqliteEngine):
+            query = " OR ".join(f'"{w}"' for w in words)
+            rows = self.db.sqlite["credentials"].search(query, limit=limit)  # type: ignore[union-attr]
+        else:
+            rows = self.db.query(
+                f"select {COLUMNS} from credentials, to_tsquery('english', ?) q where search @@ q "
+                "order by ts_rank(search, q) desc, id limit ?",
+                [" | ".join(words), limit],
+            )
         return [_credential(r) for r in rows]

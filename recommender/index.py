@@ -1,4 +1,5 @@
-"""Corpus vectors cached in SQLite keyed by (model id, content hash): unchanged records never re-encode."""
+"""Corpus vectors cached in the database (SQLite or PostgreSQL) keyed by (model id, content hash): unchanged
+records never re-encode."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from tqdm import tqdm
 
 from recommender.encoder import Encoder
 from recommender.shipped import ShippedVectors
+from store.connect import ensure_schema
+from store.engine import Engine, SqliteEngine, as_engine
 
 migrations = Migrations("credbot-recommender")
 
@@ -37,10 +40,13 @@ class EmbeddingCache:
     Looks in SQLite first, then in the vectors shipped with the package (`shipped`; the bundled file unless
     given), and encodes the rest; only encoded vectors are written to SQLite, so a fresh database stays small."""
 
-    def __init__(self, db: Database, shipped: ShippedVectors | None = None) -> None:
-        self.db = db
+    def __init__(self, db: Engine | Database, shipped: ShippedVectors | None = None) -> None:
+        self.db = as_engine(db)
         self._shipped = shipped
-        migrations.apply(db)
+        if isinstance(self.db, SqliteEngine):
+            migrations.apply(self.db.sqlite)
+        else:
+            ensure_schema(self.db)
 
     @property
     def shipped(self) -> ShippedVectors:
@@ -68,7 +74,7 @@ class EmbeddingCache:
                 f"select key, content_hash, vector from embeddings where model_id = ? and key in ({marks})",
                 [encoder.model_id, *chunk],
             ):
-                stored[row["key"]] = (row["content_hash"], row["vector"])
+                stored[row["key"]] = (row["content_hash"], bytes(row["vector"]))
         out = np.zeros((len(items), encoder.dim), dtype=np.float32)
         todo: list[int] = []
         shipped = self.shipped if self.shipped.model_id == encoder.model_id else None
@@ -103,8 +109,7 @@ class EmbeddingCache:
                             "vector": np.asarray(vec, dtype=np.float32).tobytes(),
                         }
                     )
-                with self.db.atomic():
-                    self.db["embeddings"].upsert_all(rows, pk=("model_id", "key"))  # type: ignore[union-attr]
+                self.db.upsert_all("embeddings", rows, pk=("model_id", "key"))
                 bar.update(len(chunk_idx))
             bar.close()
         if on_report:

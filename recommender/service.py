@@ -10,10 +10,11 @@ from recommender.encoder import Encoder, SentenceTransformerEncoder
 from recommender.engine import Recommender
 from recommender.index import EmbeddingCache
 from recommender.scoring import DEFAULT_WEIGHTS, Weights
+from store.engine import Engine
 
 
 def build_recommender(
-    db: Database,
+    db: Engine | Database,
     *,
     encoder: Encoder | None = None,
     weights: Weights = DEFAULT_WEIGHTS,

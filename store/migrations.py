@@ -115,3 +115,11 @@ def create_outbox(db: Database) -> None:
 def add_last_update_id(db: Database) -> None:
     """The last Telegram update handled per person (store/seen.py), so a redelivered update is not handled twice."""
     db["users"].add_column("last_update_id", int, not_null_default=0)  # type: ignore[union-attr]
+
+
+@migrations()
+def create_handled_updates(db: Database) -> None:
+    """Every update id handled (store/seen.py): exact, whatever order updates come in and whichever replica
+    takes them; users.last_update_id, the earlier per-person high-water mark, is no longer read."""
+    db["handled_updates"].create({"update_id": int, "at": str}, pk="update_id")  # type: ignore[union-attr]
+    db["handled_updates"].create_index(["at"])  # type: ignore[union-attr]

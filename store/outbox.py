@@ -1,4 +1,4 @@
-"""Admin broadcasts in SQLite: a draft, then one outbox row per recipient, drained under a lease.
+"""Admin broadcasts (SQLite or PostgreSQL): a draft, then one outbox row per recipient, drained under a lease.
 
 draft -> queued | cancelled (the broadcast); pending -> claimed (lease) -> sending -> sent | failed | skipped (each
 recipient's row). As with the nudges (store/nudges.py): a crash while `claimed` lets the row be claimed again after
@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
+
+from store.engine import Engine, as_engine, quote
 
 LEASE = timedelta(minutes=5)
 
@@ -54,17 +56,15 @@ class Stats:
 
 
 class OutboxStore:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Engine | Database) -> None:
+        self.db = as_engine(db)
 
     # -- drafts ------------------------------------------------------------------------------------------------
     def draft(self, text: str, now: datetime) -> int:
-        table = self.db["broadcasts"]
-        table.insert({"text": text, "status": "draft", "created_at": iso(now)})  # type: ignore[union-attr]
-        return int(table.last_pk)  # type: ignore[union-attr, arg-type]
+        return self.db.insert("broadcasts", {"text": text, "status": "draft", "created_at": iso(now)})
 
     def get(self, broadcast_id: int) -> Broadcast | None:
-        rows = list(self.db.query("select * from broadcasts where id = ?", [broadcast_id]))
+        rows = self.db.query("select * from broadcasts where id = ?", [broadcast_id])
         if not rows:
             return None
         r = rows[0]
@@ -72,10 +72,10 @@ class OutboxStore:
 
     def cancel(self, broadcast_id: int) -> bool:
         """Only a draft can be cancelled; False when it was queued or cancelled already."""
-        cur = self.db.execute(
+        changed = self.db.execute(
             "update broadcasts set status = 'cancelled' where id = ? and status = 'draft'", [broadcast_id]
         )
-        return cur.rowcount > 0
+        return changed > 0
 
     def recipient_ids(self) -> list[int]:
         """Everyone the bot may write to: people who have not blocked it."""
@@ -85,18 +85,18 @@ class OutboxStore:
         """Draft -> queued with one pending row per recipient, in one transaction; None if it was not a draft
         (a second tap on Send queues nothing)."""
         with self.db.atomic():
-            cur = self.db.execute(
+            changed = self.db.execute(
                 "update broadcasts set status = 'queued', queued_at = ? where id = ? and status = 'draft'",
                 [iso(now), broadcast_id],
             )
-            if cur.rowcount == 0:
+            if changed == 0:
                 return None
             recipients = self.recipient_ids()
-            self.db["outbox"].insert_all(  # type: ignore[union-attr]
-                ({"broadcast_id": broadcast_id, "user_id": uid, "status": "pending", "due_at": iso(now),
-                  "attempts": 0} for uid in recipients),
-                ignore=True,
-            )  # fmt: skip
+            self.db.execute_many(
+                "insert into outbox (broadcast_id, user_id, status, due_at, attempts) values (?, ?, 'pending', ?, 0) "
+                "on conflict (broadcast_id, user_id) do nothing",
+                [(broadcast_id, uid, iso(now)) for uid in recipients],
+            )
             self.db.execute("update broadcasts set recipients = ? where id = ?", [len(recipients), broadcast_id])
         return len(recipients)
 
@@ -104,11 +104,12 @@ class OutboxStore:
     def claim_due(self, now: datetime, *, lease: timedelta = LEASE, limit: int = 200) -> list[OutboxRow]:
         """Atomically take due rows, and rows whose claim lease ran out (their claimer died before sending)."""
         token = uuid.uuid4().hex
+        lock = " for update skip locked" if self.db.kind == "postgresql" else ""  # see store/nudges.py
         with self.db.atomic():
             self.db.execute(
                 "update outbox set status = 'claimed', claim_token = ?, claimed_at = ? where id in ("
                 " select id from outbox where (status = 'pending' and due_at <= ?)"
-                " or (status = 'claimed' and claimed_at <= ?) order by due_at, id limit ?)",
+                f" or (status = 'claimed' and claimed_at <= ?) order by due_at, id limit ?{lock})",
                 [token, iso(now), iso(now), iso(now - lease), limit],
             )
             rows = self.db.query(
@@ -124,11 +125,11 @@ class OutboxStore:
 
     def mark_sending(self, row: OutboxRow) -> bool:
         """The point of no return: False if the claim was lost (the lease ran out and someone else took it)."""
-        cur = self.db.execute(
+        changed = self.db.execute(
             "update outbox set status = 'sending' where id = ? and status = 'claimed' and claim_token = ?",
             [row.id, row.claim_token],
         )
-        return cur.rowcount > 0
+        return changed > 0
 
     def mark_sent(self, row_id: int, now: datetime, message_id: int | None) -> None:
         self.db.execute(
@@ -147,24 +148,26 @@ class OutboxStore:
         fields: dict[str, Any] = {"status": status, "error": error[:500]}
         if attempts is not None:
             fields["attempts"] = attempts
-        self.db["outbox"].update(row_id, fields)  # type: ignore[union-attr]
+        self.db.update("outbox", row_id, fields)
 
     def rows(self, **where: Any) -> list[dict[str, Any]]:
-        clause = " and ".join(f"[{k}] = ?" for k in where) or "1"
-        return list(self.db.query(f"select * from outbox where {clause} order by id", list(where.values())))
+        clause = " and ".join(f"{quote(k)} = ?" for k in where) or "1 = 1"
+        return self.db.query(f"select * from outbox where {clause} order by id", list(where.values()))
 
 
-def _by_status(db: Database, table: str) -> dict[str, int]:
-    return {r["status"]: r["n"] for r in db.query(f"select status, count(*) as n from [{table}] group by status")}
+def _by_status(db: Engine, table: str) -> dict[str, int]:
+    rows = db.query(f"select status, count(*) as n from {quote(table)} group by status")
+    return {r["status"]: int(r["n"]) for r in rows}
 
 
-def stats(db: Database, now: datetime) -> Stats:
+def stats(given: Engine | Database, now: datetime) -> Stats:
     """What `/stats` shows: counts over everyone, nothing that singles anyone out."""
-    people = db.execute("select count(*) from users").fetchone()[0]
-    active = db.execute("select count(*) from users where last_seen_at >= ?", [iso(now - timedelta(days=7))])
+    db = as_engine(given)
+    people = db.scalar("select count(*) from users")
+    active = db.scalar("select count(*) from users where last_seen_at >= ?", [iso(now - timedelta(days=7))])
     return Stats(
         people=int(people),
-        active_7d=int(active.fetchone()[0]),
+        active_7d=int(active),
         enrollments=_by_status(db, "enrollments"),
         nudges=_by_status(db, "nudges"),
         outbox=_by_status(db, "outbox"),

@@ -1,4 +1,5 @@
-"""The people store over sqlite-utils: users, versioned profiles, shown picks, feedback, enrollments, progress.
+"""The people store: users, versioned profiles, shown picks, feedback, enrollments, progress, on either engine
+(store/engine.py: SQLite by default, PostgreSQL for several processes).
 
 Every write takes an explicit `now` so tests and the sandbox can run on a fast clock.
 """
@@ -12,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.connect import ensure_schema
+from store.engine import Engine, SqliteEngine, as_engine, quote
 from store.migrations import migrations
 from store.models import Enrollment, EnrollmentStatus, ProgressEntry, User
 
@@ -21,29 +24,28 @@ def _iso(moment: datetime) -> str:
 
 
 class Store:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        migrations.apply(db)
+    def __init__(self, db: Engine | Database) -> None:
+        self.db = as_engine(db)
+        migrate(self.db)
 
     # -- users -------------------------------------------------------------------------------------------------
     def touch_user(self, user_id: int, chat_id: int, first_name: str, language_code: str, now: datetime) -> User:
         """Create on first contact; on return, update last seen and lift a block (they came back)."""
-        table = self.db["users"]
         if self.get_user(user_id) is None:
-            table.insert(  # type: ignore[union-attr]
+            self.db.insert(
+                "users",
                 {"id": user_id, "chat_id": chat_id, "first_name": first_name, "language_code": language_code,
-                 "created_at": _iso(now), "last_seen_at": _iso(now)}
+                 "created_at": _iso(now), "last_seen_at": _iso(now)},
             )  # fmt: skip
         else:
-            table.update(  # type: ignore[union-attr]
-                user_id, {"chat_id": chat_id, "first_name": first_name, "last_seen_at": _iso(now), "blocked": 0}
-            )
+            fields = {"chat_id": chat_id, "first_name": first_name, "last_seen_at": _iso(now), "blocked": 0}
+            self.db.update("users", user_id, fields)
         user = self.get_user(user_id)
         assert user is not None
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        rows = list(self.db["users"].rows_where("id = ?", [user_id]))  # type: ignore[union-attr]
+        rows = self.db.query("select * from users where id = ?", [user_id])
         if not rows:
             return None
         r = rows[0]
@@ -65,19 +67,30 @@ class Store:
         )
 
     def save_draft(self, user_id: int, draft: dict[str, Any], step: str, history: Iterable[str]) -> None:
-        self.db["users"].update(  # type: ignore[union-attr]
-            user_id, {"draft": json.dumps(draft, default=str), "step": step, "history": json.dumps(list(history))}
+        self.db.update(
+            "users",
+            user_id,
+            {"draft": json.dumps(draft, default=str), "step": step, "history": json.dumps(list(history))},
         )
 
     def set_pending(self, user_id: int, pending: dict[str, Any] | None) -> None:
-        self.db["users"].update(user_id, {"pending": json.dumps(pending) if pending else ""})  # type: ignore[union-attr]
+        self.db.update("users", user_id, {"pending": json.dumps(pending) if pending else ""})
+
+    def set_step(self, user_id: int, step: str) -> None:
+        """The conversation state alone (ConversationHandler's persistence), drafts untouched."""
+        self.db.update("users", user_id, {"step": step})
+
+    def conversation_steps(self) -> dict[tuple[int, int], str]:
+        """(chat id, user id) -> state, for everyone in a conversation: what ConversationHandler resumes."""
+        rows = self.db.query("select id, chat_id, step from users where step != ''")
+        return {(r["chat_id"], r["id"]): r["step"] for r in rows}
 
     def update_settings(self, user_id: int, **fields: Any) -> None:
         allowed = {"timezone", "cadence", "quiet_start", "quiet_end", "paused", "snooze_until", "blocked"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not a setting: {', '.join(sorted(unknown))}")
-        self.db["users"].update(user_id, fields)  # type: ignore[union-attr]
+        self.db.update("users", user_id, fields)
 
     # -- profiles ----------------------------------------------------------------------------------------------
     def save_profile(self, user_id: int, data: dict[str, Any], now: datetime) -> int:
@@ -86,33 +99,37 @@ class Store:
         if current is not None and current[1] == data:
             return current[0]
         version = (current[0] if current else 0) + 1
-        self.db["profiles"].insert(  # type: ignore[union-attr]
-            {"user_id": user_id, "version": version, "data": json.dumps(data, default=str), "created_at": _iso(now)}
+        self.db.insert(
+            "profiles",
+            {"user_id": user_id, "version": version, "data": json.dumps(data, default=str), "created_at": _iso(now)},
         )
         return version
 
     def latest_profile(self, user_id: int) -> tuple[int, dict[str, Any]] | None:
-        rows = list(
-            self.db.query(
-                "select version, data from profiles where user_id = ? order by version desc limit 1", [user_id]
-            )
+        rows = self.db.query(
+            "select version, data from profiles where user_id = ? order by version desc limit 1", [user_id]
         )
         return (rows[0]["version"], json.loads(rows[0]["data"])) if rows else None
 
     # -- recommendations shown and feedback ------------------------------------------------------------------
     def record_shown(self, user_id: int, picks: list[tuple[str, float]], now: datetime) -> int:
-        row = next(iter(self.db.query("select max(batch) as b from shown where user_id = ?", [user_id])))
-        batch = (row["b"] or 0) + 1
-        self.db["shown"].insert_all(  # type: ignore[union-attr]
-            {"user_id": user_id, "credential_id": cid, "batch": batch, "rank": i, "score": score, "shown_at": _iso(now)}
-            for i, (cid, score) in enumerate(picks, start=1)
-        )
+        batch = (self.db.scalar("select max(batch) from shown where user_id = ?", [user_id]) or 0) + 1
+        self.db.insert_all(
+            "shown",
+            (
+                {"user_id": user_id, "credential_id": cid, "batch": batch, "rank": i, "score": score,
+                 "shown_at": _iso(now)}
+                for i, (cid, score) in enumerate(picks, start=1)
+            ),
+        )  # fmt: skip
         return batch
 
     def shown_ids(self, user_id: int) -> list[str]:
         return [
             r["credential_id"]
-            for r in self.db.query("select distinct credential_id from shown where user_id = ? order by id", [user_id])
+            for r in self.db.query(
+                "select credential_id from shown where user_id = ? group by credential_id order by min(id)", [user_id]
+            )
         ]
 
     def last_batch(self, user_id: int) -> list[str]:
@@ -126,9 +143,7 @@ class Store:
         ]
 
     def add_feedback(self, user_id: int, credential_id: str, kind: str, now: datetime) -> None:
-        self.db["feedback"].insert(  # type: ignore[union-attr]
-            {"user_id": user_id, "credential_id": credential_id, "kind": kind, "at": _iso(now)}
-        )
+        self.db.insert("feedback", {"user_id": user_id, "credential_id": credential_id, "kind": kind, "at": _iso(now)})
 
     def feedback(self, user_id: int) -> list[tuple[str, str]]:
         return [
@@ -154,12 +169,11 @@ class Store:
             self._update_enrollment(user_id, e.id, {**fields, "status": status.value})
             enrollment_id = e.id
         else:
-            table = self.db["enrollments"]
-            table.insert(  # type: ignore[union-attr]
+            enrollment_id = self.db.insert(
+                "enrollments",
                 {"user_id": user_id, "credential_id": credential_id, "started_on": started_on.isoformat(),
-                 "hours_logged": 0.0, "modules_done": 0, **fields}
+                 "hours_logged": 0.0, "modules_done": 0, **fields},
             )  # fmt: skip
-            enrollment_id = int(table.last_pk)  # type: ignore[union-attr, arg-type]
         found = self.get_enrollment(user_id, enrollment_id)
         assert found is not None
         return found
@@ -171,7 +185,7 @@ class Store:
 
     def get_enrollment(self, user_id: int, enrollment_id: int) -> Enrollment | None:
         """Only the owner's enrollment: a forged id for someone else's row finds nothing."""
-        rows = list(self.db.query("select * from enrollments where id = ? and user_id = ?", [enrollment_id, user_id]))
+        rows = self.db.query("select * from enrollments where id = ? and user_id = ?", [enrollment_id, user_id])
         return _enrollment(rows[0]) if rows else None
 
     def set_status(self, user_id: int, enrollment_id: int, status: EnrollmentStatus, now: datetime) -> Enrollment:
@@ -210,15 +224,16 @@ class Store:
     def _update_enrollment(self, user_id: int, enrollment_id: int, fields: dict[str, Any]) -> None:
         """Every enrollment write names its owner in the WHERE clause too, so no caller can change someone else's
         row, whatever id it was handed (the owner's read before it is a check, this is the guarantee)."""
-        assignments = ", ".join(f"[{column}] = ?" for column in fields)
+        assignments = ", ".join(f"{quote(column)} = ?" for column in fields)
         self.db.execute(
             f"update enrollments set {assignments} where id = ? and user_id = ?",
             [*fields.values(), enrollment_id, user_id],
         )
 
     def _log(self, e: Enrollment, kind: str, hours: float, note: str, now: datetime) -> None:
-        self.db["progress_log"].insert(  # type: ignore[union-attr]
-            {"enrollment_id": e.id, "user_id": e.user_id, "at": _iso(now), "kind": kind, "hours": hours, "note": note}
+        self.db.insert(
+            "progress_log",
+            {"enrollment_id": e.id, "user_id": e.user_id, "at": _iso(now), "kind": kind, "hours": hours, "note": note},
         )
 
     def progress(self, user_id: int, enrollment_id: int) -> list[ProgressEntry]:
@@ -237,12 +252,12 @@ class Store:
     def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about one person, as plain JSON-ready data: their `users` row (conversation state
         included: step, draft, history, pending) under "user", then every table that holds rows about them."""
-        users = list(self.db["users"].rows_where("id = ?", [user_id]))  # type: ignore[union-attr]
+        users = self.db.query("select * from users where id = ?", [user_id])
         out: dict[str, Any] = {"user": _readable_user(users[0]) if users else None}
         chats = self._chat_ids(user_id)
         for table in (*self.PERSONAL_TABLES, *self.extra_personal_tables()):
             where, params = self._whose(table, user_id, chats)
-            out[table] = list(self.db[table].rows_where(where, params))  # type: ignore[union-attr]
+            out[table] = self.db.query(f"select * from {quote(table)} where {where} order by 1", params)
         for row in out["profiles"]:
             row["data"] = json.loads(row["data"])
         return out
@@ -253,7 +268,7 @@ class Store:
         with self.db.atomic():
             for table in (*self.extra_personal_tables(), *self.PERSONAL_TABLES):
                 where, params = self._whose(table, user_id, chats)
-                self.db.execute(f"delete from [{table}] where {where}", params)
+                self.db.execute(f"delete from {quote(table)} where {where}", params)
             self.db.execute("delete from users where id = ?", [user_id])
 
     def extra_personal_tables(self) -> list[str]:
@@ -261,11 +276,11 @@ class Store:
         a user_id or a chat_id column. Found from the schema, so a new table cannot be forgotten by /forget."""
         known = {"users", *self.PERSONAL_TABLES}
         return [
-            t.name
-            for t in self.db.tables
-            if t.name not in known
-            and not t.name.startswith(("_", "sqlite_"))
-            and any(c in t.columns_dict for c in self.PERSON_COLUMNS)
+            name
+            for name in self.db.table_names()
+            if name not in known
+            and not name.startswith(("_", "sqlite_", "credbot_"))
+            and any(c in self.db.columns(name) for c in self.PERSON_COLUMNS)
         ]
 
     def _chat_ids(self, user_id: int) -> list[int]:
@@ -274,7 +289,7 @@ class Store:
         return sorted({user_id, *(r["chat_id"] for r in rows if r["chat_id"] is not None)})
 
     def _whose(self, table: str, user_id: int, chats: list[int]) -> tuple[str, list[Any]]:
-        columns = self.db[table].columns_dict
+        columns = self.db.columns(table)
         clauses: list[str] = []
         params: list[Any] = []
         if "user_id" in columns:
@@ -284,6 +299,15 @@ class Store:
             clauses.append(f"chat_id in ({', '.join('?' * len(chats))})")
             params.extend(chats)
         return " or ".join(clauses), params
+
+
+def migrate(engine: Engine) -> None:
+    """The people tables, created or brought up to date (SQLite: sqlite-utils migrations; PostgreSQL: the
+    numbered steps in store/pg_schema.py)."""
+    if isinstance(engine, SqliteEngine):
+        migrations.apply(engine.sqlite)
+    else:
+        ensure_schema(engine)
 
 
 def _readable_user(row: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ def person(update: Update, context: Context) -> User:
 
 def set_state(context: Context, user_id: int, state: State | None) -> None:
     """Write the conversation state to the store at once, so a crash right after still resumes here."""
-    services(context).store.db["users"].update(user_id, {"step": state.value if state else ""})  # type: ignore[union-attr]
+    services(context).store.set_step(user_id, state.value if state else "")
 
 
 async def send(

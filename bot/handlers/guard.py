@@ -35,6 +35,6 @@ async def guard(update: object, context: Context) -> None:
         # read again, an edit of an earlier answer (or an old /forget) would act on whatever is being asked now
         await context.bot.send_message(edit.chat_id, EDITED)
         raise ApplicationHandlerStop
-    if not first_sight(services(context).db, user_id, update.update_id):
+    if not first_sight(services(context).db, update.update_id, services(context).now()):
         log.info("update %s for user %s was handled before; skipped", update.update_id, user_id)
         raise ApplicationHandlerStop

@@ -118,7 +118,8 @@ async def run_due(
             if decision.next_check is not None:
                 nudges.schedule(row.user_id, decision.next_check)
             continue
-        nudges.mark_sending(row.id)
+        if not nudges.mark_sending(row.id, row.claim_token):  # our lease ran out: another sender has it
+            continue
         try:
             message = await bot.send_message(
                 planned.chat_id,

@@ -227,8 +227,8 @@ def channel_post(emu: BotApiEmulator, channel_id: int, content: dict[str, Any]) 
 
 def person_rows(db: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every row held about one person, table by table (the users row and each table with a user_id column)."""
-    rows = {"users": list(db["users"].rows_where("id = ?", [user_id]))}
-    for table in db.tables:
-        if table.name != "users" and "user_id" in table.columns_dict:
-            rows[table.name] = list(table.rows_where("user_id = ?", [user_id], order_by="rowid"))
+    rows = {"users": db.query("select * from users where id = ?", [user_id])}
+    for table in db.table_names():
+        if table != "users" and "user_id" in db.columns(table):
+            rows[table] = db.query(f'select * from "{table}" where user_id = ? order by id', [user_id])
     return rows

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import statistics
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator
 from bot.flood import BURST, Bucket, FloodGate
 from bot.handlers.guard import SLOW_DOWN
-from store.seen import first_sight
+from store.engine import Engine
+from store.repository import Store
+from store.seen import KEEP, first_sight, forget_before
 from tests.e2e.harness import run, world
 
 FLOOD = 200
@@ -28,16 +31,17 @@ def test_the_bucket_allows_a_burst_then_the_sustained_rate_and_notices_rarely() 
     assert ok and later.tokens <= BURST  # refills with time, never above the burst
 
 
-def test_first_sight_is_once_per_update_and_per_person(tmp_path: Path) -> None:
-    from catalog.db import open_database
-    from store.repository import Store
-
-    db = open_database(tmp_path / "s.db")
-    store = Store(db)
-    assert first_sight(db, 9, 100)  # nobody yet: nothing to compare with
-    store.touch_user(9, 9, "N", "en", __import__("datetime").datetime(2026, 12, 1))
-    assert first_sight(db, 9, 101) and not first_sight(db, 9, 101) and not first_sight(db, 9, 50)
-    assert first_sight(db, 9, 102)
+def test_first_sight_is_once_per_update_whatever_the_order(engine: Engine) -> None:
+    db = engine
+    Store(db)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    assert first_sight(db, 100, now)  # someone new: their first update counts too
+    assert not first_sight(db, 100, now)  # sent again (a crash, a webhook retry)
+    assert first_sight(db, 99, now)  # an earlier update arriving late is still handled, once
+    assert not first_sight(db, 99, now)
+    assert first_sight(db, 101, now)
+    assert forget_before(db, now + KEEP) == 3  # old records go; nothing older can come again
+    assert first_sight(db, 102, now + timedelta(days=3))
 
 
 def test_a_flood_from_one_person_is_throttled_and_others_are_still_answered(tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.broadcast import run_outbox
 from bot.handlers.account import FORGOTTEN
 from bot.persistence import CONVERSATION
+from store.engine import Engine
 from store.nudges import NudgeStore
 from store.outbox import OutboxStore
 from tests.e2e.harness import Chat, World, run, world
@@ -22,25 +21,25 @@ ANA = 6006
 BEN = 7007  # someone else, whose rows must survive Ana's /forget
 
 
-def person_tables(db: Database) -> dict[str, str]:
+def person_tables(db: Engine) -> dict[str, str]:
     """Every table holding rows about people, found from the schema (not from the store's own list): table ->
     SQL condition on one person's id. A column that looks personal but is not understood here fails the test."""
     out = {}
-    for table in db.tables:
-        columns = set(table.columns_dict)
+    for table in db.table_names():
+        columns = set(db.columns(table))
         personal = {c for c in columns if "user" in c.lower() or "chat" in c.lower()}
-        if table.name == "users":
-            out["users"] = "id = :who"
+        if table == "users":
+            out["users"] = "id = ?"
             continue
-        assert personal <= {"user_id", "chat_id"}, f"{table.name} has person columns {personal} nobody handles"
+        assert personal <= {"user_id", "chat_id"}, f"{table} has person columns {personal} nobody handles"
         if personal:
-            out[table.name] = " or ".join(f"{c} = :who" for c in sorted(personal))
+            out[table] = " or ".join(f"{c} = ?" for c in sorted(personal))
     return out
 
 
-def counts(db: Database, who: int) -> dict[str, int]:
+def counts(db: Engine, who: int) -> dict[str, int]:
     return {
-        table: db.execute(f"select count(*) from [{table}] where {where}", {"who": who}).fetchone()[0]
+        table: db.scalar(f'select count(*) from "{table}" where {where}', [who] * where.count("?"))
         for table, where in person_tables(db).items()
     }
 
@@ -95,7 +94,8 @@ def test_export_lists_every_row_and_forget_leaves_none_and_old_buttons_change_no
             for table in ("users", "profiles", "shown", "feedback", "enrollments", "progress_log", "nudges", "outbox"):
                 assert before[table] > 0, (table, before)
             assert NudgeStore(db).rows(user_id=ANA, status="sent")
-            assert db["users"].get(ANA)["step"] == "asking"  # the conversation state is stored with the person
+            # the conversation state is stored with the person
+            assert db.query("select step from users where id = ?", [ANA])[0]["step"] == "asking"
             assert (ANA, ANA) in await conversation_keys(w)
             ben_before = counts(db, BEN)
             assert ben_before["users"] == 1 and ben_before["outbox"] == 1

@@ -2,12 +2,11 @@
 them, whatever enrollment id it comes with (a forged button carries any id it likes)."""
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from catalog.db import open_database
+from store.engine import Engine
 from store.models import EnrollmentStatus
 from store.repository import Store
 
@@ -16,17 +15,17 @@ A, B = 7, 8
 
 
 def rows_of(store: Store, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    out = {"users": list(store.db["users"].rows_where("id = ?", [user_id]))}
-    for table in store.db.tables:
-        if table.name != "users" and "user_id" in table.columns_dict:
-            out[table.name] = list(table.rows_where("user_id = ?", [user_id], order_by="rowid"))
+    out = {"users": store.db.query("select * from users where id = ?", [user_id])}
+    for table in store.db.table_names():
+        if table != "users" and "user_id" in store.db.columns(table):
+            out[table] = store.db.query(f'select * from "{table}" where user_id = ? order by id', [user_id])
     return out
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(engine: Engine) -> Store:
     """A with answers, picks shown, feedback, an enrollment and progress; B known but with nothing yet."""
-    s = Store(open_database(tmp_path / "s.db"))
+    s = Store(engine)
     s.touch_user(A, A, "Ana", "en", NOW)
     s.touch_user(B, B, "Bo", "en", NOW)
     s.save_profile(A, {"goal": "data analyst"}, NOW)

@@ -1,15 +1,17 @@
+"""The catalog table on both engines: upserts, every field round-tripped, stemmed full-text search, migrations."""
+
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from catalog.db import open_database
 from catalog.repository import CatalogRepository
 from catalog.schema import Credential
+from store.connect import open_engine
+from store.engine import Engine
+from tests.conftest import pg_url
 from tests.fakes import record
 
 
-def test_upsert_reports_new_updated_unchanged() -> None:
-    repo = CatalogRepository(Database(memory=True), load_bundled_data=False)
+def test_upsert_reports_new_updated_unchanged(engine: Engine) -> None:
+    repo = CatalogRepository(engine, load_bundled_data=False)
     first = Credential.from_dict(record())
     assert repo.upsert([first]).inserted == 1
     again = repo.upsert([first, Credential.from_dict(record(id="acme-two", title="Two"))])
@@ -20,8 +22,8 @@ def test_upsert_reports_new_updated_unchanged() -> None:
     assert repo.count() == 2
 
 
-def test_round_trip_through_sqlite_keeps_every_field() -> None:
-    repo = CatalogRepository(Database(memory=True), load_bundled_data=False)
+def test_round_trip_keeps_every_field(engine: Engine) -> None:
+    repo = CatalogRepository(engine, load_bundled_data=False)
     original = Credential.from_dict(
         record(alignments=[{"framework": "ESCO", "code": "x1", "name": "n"}], prerequisites=["a"])
     )
@@ -29,8 +31,8 @@ def test_round_trip_through_sqlite_keeps_every_field() -> None:
     assert repo.all() == [original]
 
 
-def test_full_text_search_is_stemmed_and_covers_skills() -> None:
-    repo = CatalogRepository(Database(memory=True), load_bundled_data=False)
+def test_full_text_search_is_stemmed_and_covers_skills(engine: Engine) -> None:
+    repo = CatalogRepository(engine, load_bundled_data=False)
     repo.upsert(
         [
             Credential.from_dict(record()),
@@ -50,13 +52,24 @@ def test_full_text_search_is_stemmed_and_covers_skills() -> None:
     assert repo.search('"; drop table credentials; --') == []
 
 
-def test_migrations_are_idempotent_and_bundled_loads_once(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
-    repo = CatalogRepository(open_database(path))
+def reopen(engine: Engine, tmp_path: Path) -> Engine:
+    """A second connection to the same database, as a restarted process would make."""
+    if engine.kind == "sqlite":
+        return open_engine(tmp_path / "store.db")
+    return open_engine(pg_url(), schema=getattr(engine, "schema", None))
+
+
+def test_migrations_are_idempotent_and_bundled_loads_once(engine: Engine, tmp_path: Path) -> None:
+    repo = CatalogRepository(engine)
     count = repo.count()
     assert count >= 300
     repo.upsert([Credential.from_dict(record())])
-    again = CatalogRepository(open_database(path))  # reopen: no duplicate migrations, user records kept
-    assert again.count() == count + 1
-    applied = [r["name"] for r in again.db["_sqlite_migrations"].rows]
-    assert len(applied) == len(set(applied))
+    other = reopen(engine, tmp_path)
+    try:
+        again = CatalogRepository(other)  # reopen: no duplicate migrations, user records kept
+        assert again.count() == count + 1
+        table = "_sqlite_migrations" if engine.kind == "sqlite" else "credbot_migrations"
+        applied = [r["name"] for r in other.query(f"select name from {table}")]
+        assert applied and len(applied) == len(set(applied))
+    finally:
+        other.close()

@@ -1,11 +1,10 @@
-"""The people store and the nudge schedule on a real SQLite file."""
+"""The people store and the nudge schedule, on both engines (SQLite and PostgreSQL)."""
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from catalog.db import open_database
+from store.engine import Engine
 from store.models import EnrollmentStatus
 from store.nudges import NudgeStore
 from store.repository import Store
@@ -14,8 +13,8 @@ NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(open_database(tmp_path / "s.db"))
+def store(engine: Engine) -> Store:
+    s = Store(engine)
     s.touch_user(7, 7, "Ana", "en", NOW)
     return s
 
@@ -83,7 +82,7 @@ def test_claim_is_exclusive_and_a_stale_claim_is_taken_again(store: Store) -> No
 def test_overdue_rows_collapse_to_one_per_person(store: Store) -> None:
     nudges = NudgeStore(store.db)
     nudges.schedule(7, NOW - timedelta(days=3))
-    store.db["nudges"].insert({"user_id": 7, "due_at": (NOW - timedelta(days=2)).isoformat(), "status": "pending"})
+    store.db.insert("nudges", {"user_id": 7, "due_at": (NOW - timedelta(days=2)).isoformat(), "status": "pending"})
     claimed = nudges.claim_due(NOW)
     assert len(claimed) == 1
     assert len(nudges.rows(user_id=7, status="collapsed")) == 1

@@ -1,21 +1,21 @@
-"""The broadcast outbox on a real SQLite file: queueing once, claims under a lease, the retry policy, the counts."""
+"""The broadcast outbox on both engines (SQLite and PostgreSQL): queueing once, claims under a lease, the retry
+policy, the counts."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Database
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.broadcast import run_outbox
 from bot.nudges.retry import MAX_ATTEMPTS
 from bot.services import Services
 from catalog.repository import CatalogRepository
+from store.engine import Engine
 from store.outbox import LEASE, OutboxStore, stats
 from store.repository import Store
 
@@ -41,8 +41,7 @@ class FakeBot:
         return Message(len(self.sent))
 
 
-def make_services(tmp_path: Path) -> Services:
-    db = Database(tmp_path / "o.db")
+def make_services(db: Engine) -> Services:
     store = Store(db)
     catalog = CatalogRepository(db, load_bundled_data=False)
 
@@ -61,8 +60,8 @@ def send(services: Services, bot: FakeBot, at: datetime) -> Any:
     return asyncio.run(run_outbox(bot, services, at))  # type: ignore[arg-type]
 
 
-def test_send_queues_one_row_per_person_who_has_not_blocked_the_bot_and_only_once(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_send_queues_one_row_per_person_who_has_not_blocked_the_bot_and_only_once(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1, 2, 3)
     s.store.update_settings(3, blocked=1)
     outbox = OutboxStore(s.db)
@@ -80,8 +79,8 @@ def test_send_queues_one_row_per_person_who_has_not_blocked_the_bot_and_only_onc
     assert [r["status"] for r in outbox.rows()] == ["sent", "sent"]
 
 
-def test_a_cancelled_draft_queues_nothing(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_a_cancelled_draft_queues_nothing(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1)
     outbox = OutboxStore(s.db)
     draft = outbox.draft("never mind", NOW)
@@ -90,8 +89,8 @@ def test_a_cancelled_draft_queues_nothing(tmp_path: Path) -> None:
     assert outbox.rows() == []
 
 
-def test_a_lapsed_claim_is_taken_again_and_the_first_claimer_can_no_longer_send(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_a_lapsed_claim_is_taken_again_and_the_first_claimer_can_no_longer_send(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1, 2)
     outbox = OutboxStore(s.db)
     outbox.queue(outbox.draft("hi", NOW), NOW)
@@ -104,8 +103,8 @@ def test_a_lapsed_claim_is_taken_again_and_the_first_claimer_can_no_longer_send(
     assert outbox.mark_sending(second[0])
 
 
-def test_a_row_that_was_being_sent_is_never_sent_again(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_a_row_that_was_being_sent_is_never_sent_again(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1)
     outbox = OutboxStore(s.db)
     outbox.queue(outbox.draft("hi", NOW), NOW)
@@ -116,8 +115,8 @@ def test_a_row_that_was_being_sent_is_never_sent_again(tmp_path: Path) -> None:
     assert bot.sent == [] and outbox.rows()[0]["status"] == "sending"
 
 
-def test_passing_failures_back_off_growing_then_give_up_as_failed(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_passing_failures_back_off_growing_then_give_up_as_failed(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1)
     outbox = OutboxStore(s.db)
     outbox.queue(outbox.draft("hi", NOW), NOW)
@@ -140,8 +139,8 @@ def test_passing_failures_back_off_growing_then_give_up_as_failed(tmp_path: Path
     assert bot.sent == []
 
 
-def test_flood_control_waits_at_least_retry_after(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_flood_control_waits_at_least_retry_after(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1)
     outbox = OutboxStore(s.db)
     outbox.queue(outbox.draft("hi", NOW), NOW)
@@ -157,9 +156,9 @@ def test_flood_control_waits_at_least_retry_after(tmp_path: Path) -> None:
     [(Forbidden("Forbidden: bot was blocked by the user"), True), (BadRequest("Bad Request: chat not found"), False)],
 )
 def test_blocked_or_refused_is_failed_at_once_and_never_retried(
-    tmp_path: Path, error: Exception, blocked: bool
+    engine: Engine, error: Exception, blocked: bool
 ) -> None:
-    s = make_services(tmp_path)
+    s = make_services(engine)
     people(s, 1, 2)
     outbox = OutboxStore(s.db)
     outbox.queue(outbox.draft("hi", NOW), NOW)
@@ -173,8 +172,8 @@ def test_blocked_or_refused_is_failed_at_once_and_never_retried(
     assert len(bot.sent) == 1
 
 
-def test_stats_are_counts_only(tmp_path: Path) -> None:
-    s = make_services(tmp_path)
+def test_stats_are_counts_only(engine: Engine) -> None:
+    s = make_services(engine)
     people(s, 1, 2)
     s.store.touch_user(3, 3, "Old", "en", NOW - timedelta(days=30))
     s.store.enroll(1, "a", 10, NOW.date(), NOW.date() + timedelta(days=30), NOW)
