@@ -16,6 +16,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.nudges.retry import gives_up, retry_delay
+from bot.ratelimit import FairLimiter
 from bot.render import e
 from bot.services import Services
 from store.outbox import OutboxRow, OutboxStore
@@ -48,7 +49,7 @@ async def run_outbox(
     """Claim what is due, send each, record the outcome. `after_claim` is a test seam (a crash after the claim)."""
     outbox = OutboxStore(services.db)
     report = OutboxReport()
-    claimed = outbox.claim_due(now)
+    claimed = outbox.claim_due(now, lease=services.claim_lease)
     if after_claim is not None:
         await after_claim(claimed)
     for row in claimed:
@@ -57,7 +58,12 @@ async def run_outbox(
             outbox.finish(row.id, "skipped", "person gone")
             report.skipped += 1
             continue
+        limiter = getattr(bot, "rate_limiter", None)
+        if isinstance(limiter, FairLimiter):
+            await limiter.book_turn(row.chat_id)  # queue first, so "sending" lasts only the request itself
         if not outbox.mark_sending(row):  # our lease ran out and another sender took the row
+            if isinstance(limiter, FairLimiter):
+                limiter.cancel_turn(row.chat_id)
             continue
         try:
             message = await bot.send_message(row.chat_id, message_text(row.text))

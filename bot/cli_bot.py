@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
 
@@ -19,11 +20,24 @@ from bot.config import Settings
     metavar="SECONDS",
     help="How often to look for due reminders.",
 )
+@click.option(
+    "--claim-lease",
+    type=click.FloatRange(1, 86400),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a claimed reminder is this process's before another may take it (if this one died).",
+)
 @click.option("--webhook", "webhook_url", metavar="URL", help="Take updates by webhook at this public address.")
 @click.option("--listen", metavar="HOST", help="Webhook mode: address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=click.IntRange(1, 65535), help="Webhook mode: port to listen on [default: 8443].")
 def run_command(
-    no_warm_up: bool, nudge_every: float, webhook_url: str | None, listen: str | None, port: int | None
+    no_warm_up: bool,
+    nudge_every: float,
+    claim_lease: float,
+    webhook_url: str | None,
+    listen: str | None,
+    port: int | None,
 ) -> None:
     """Run the bot on Telegram: long polling, or with --webhook behind a load balancer (TELEGRAM_BOT_TOKEN
     required; several replicas need a postgresql:// CREDBOT_DB)."""
@@ -49,7 +63,7 @@ def run_command(
             click.echo(f"credbot: {err}", err=True)
             sys.exit(2)
     setup_logging()
-    services = make_services(settings.db_path)
+    services = make_services(settings.db_path, claim_lease=timedelta(seconds=claim_lease))
     app = build_application(
         services, settings.token, base_url=settings.api_base_url, warm_up=not no_warm_up, nudge_every=nudge_every
     )

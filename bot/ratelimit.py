@@ -89,6 +89,7 @@ class FairLimiter(BaseRateLimiter[int]):
         self._groups: dict[int, AsyncLimiter] = {}
         self._open = asyncio.Event()  # cleared while a 429's retry_after is waited out
         self._open.set()
+        self._credits: dict[int, int] = {}  # sends already waited for (`book_turn`), per chat
 
     async def initialize(self) -> None:
         return None
@@ -116,10 +117,12 @@ class FairLimiter(BaseRateLimiter[int]):
         retries = rate_limit_args if rate_limit_args is not None else self.max_retries
         for attempt in range(retries + 1):
             await self._open.wait()
-            if chat_id is not None:  # only messages to a chat count (getMe, answerCallbackQuery... do not)
-                await self._turn(chat_id)
-                if self.shared is not None:
-                    await self.shared.acquire()
+            if chat_id is not None and attempt == 0 and self._credits.get(chat_id, 0) > 0:
+                self._credits[chat_id] -= 1  # its turn was waited for by `book_turn`
+                if not self._credits[chat_id]:
+                    del self._credits[chat_id]
+            elif chat_id is not None:  # only messages to a chat count (getMe, answerCallbackQuery... do not)
+                await self._wait_turn(chat_id)
             try:
                 if chat_id is not None and chat_id < 0:
                     async with self._groups.setdefault(chat_id, AsyncLimiter(GROUP_PER_MINUTE, 60)):
@@ -136,6 +139,28 @@ class FairLimiter(BaseRateLimiter[int]):
                 finally:
                     self._open.set()
         raise AssertionError("unreachable: the last try returns or raises")
+
+    async def book_turn(self, chat_id: int) -> None:
+        """Wait for this chat's next send now, so the send itself then goes at once.
+
+        Why: a reminder is marked "sending" (never to be sent again) just before it goes; waiting for the turn
+        first makes the time between that mark and the request reaching Telegram a round trip, not a queue."""
+        await self._open.wait()
+        await self._wait_turn(chat_id)
+        self._credits[chat_id] = self._credits.get(chat_id, 0) + 1
+
+    def cancel_turn(self, chat_id: int) -> None:
+        """A reserved send that will not be made after all."""
+        left = self._credits.get(chat_id, 0) - 1
+        if left > 0:
+            self._credits[chat_id] = left
+        else:
+            self._credits.pop(chat_id, None)
+
+    async def _wait_turn(self, chat_id: int) -> None:
+        await self._turn(chat_id)
+        if self.shared is not None:
+            await self.shared.acquire()
 
     def _keep(self, chat_id: int, now: float) -> float:
         """What a send from this chat must leave: nothing for a chat that has sent little lately, the reserve for a

@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from telegram.ext import Application
@@ -56,6 +57,7 @@ def make_services(
     clock: Clock = utc_now,
     encoder: Encoder | None = None,
     recommender: Recommender | None = None,
+    claim_lease: timedelta | None = None,
 ) -> Services:
     """`recommender`: an already built one to reuse (tests that start many bots over the same bundled catalog)."""
     db = open_engine(db_path)
@@ -88,7 +90,10 @@ def make_services(
             load()  # with every vector shipped the index needs no model; the first question does
         return built
 
-    return Services(db=db, store=store, catalog=catalog, make_recommender=make, clock=clock)
+    services = Services(db=db, store=store, catalog=catalog, make_recommender=make, clock=clock)
+    if claim_lease is not None:
+        services.claim_lease = claim_lease
+    return services
 
 
 @contextlib.asynccontextmanager

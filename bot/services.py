@@ -6,7 +6,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.callbacks import ref
 from catalog.repository import CatalogRepository
@@ -31,6 +31,7 @@ class Services:
     catalog: CatalogRepository
     make_recommender: Callable[[], Recommender]
     clock: Clock = utc_now
+    claim_lease: timedelta = timedelta(minutes=5)  # a claimed reminder not sent by then is free for another sender
     _recommender: Recommender | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refs: dict[str, str] = field(default_factory=dict, repr=False)

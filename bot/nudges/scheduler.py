@@ -22,6 +22,7 @@ from bot.nudges.policy import Decision, Kind, decide, first_check
 from bot.nudges.retry import gives_up, retry_delay
 from bot.nudges.state import history_of, plans_of, settings_of
 from bot.nudges.templates import pick_template, render
+from bot.ratelimit import RATE, FairLimiter
 from bot.services import Services
 from store.models import EnrollmentStatus
 from store.nudges import DueRow, NudgeStore
@@ -101,7 +102,9 @@ async def run_due(
     (the restart test kills the process there, between the claim and the send)."""
     nudges = NudgeStore(services.db)
     report = RunReport()
-    claimed = nudges.claim_due(now)
+    # no more than can go out well within the lease, or the rest would pass to another sender while waiting here
+    limit = max(1, min(500, int(services.claim_lease.total_seconds() * RATE / 4)))
+    claimed = nudges.claim_due(now, lease=services.claim_lease, limit=limit)
     if after_claim is not None:
         await after_claim(claimed)
     for row in claimed:
@@ -118,7 +121,12 @@ async def run_due(
             if decision.next_check is not None:
                 nudges.schedule(row.user_id, decision.next_check)
             continue
+        limiter = getattr(bot, "rate_limiter", None)
+        if isinstance(limiter, FairLimiter):
+            await limiter.book_turn(planned.chat_id)  # queue first, so "sending" lasts only the request itself
         if not nudges.mark_sending(row.id, row.claim_token):  # our lease ran out: another sender has it
+            if isinstance(limiter, FairLimiter):
+                limiter.cancel_turn(planned.chat_id)
             continue
         try:
             message = await bot.send_message(
