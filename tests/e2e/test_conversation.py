@@ -233,7 +233,7 @@ def test_export_and_forget(tmp_path: Path) -> None:
 
 def test_restart_mid_onboarding_resumes_where_the_person_was(tmp_path: Path) -> None:
     async def scenario() -> None:
-        from bot.emulator import BotApiEmulator
+        from sandbox.emulator import BotApiEmulator
 
         async with BotApiEmulator() as emu:
             async with world(tmp_path, emu=emu) as w:

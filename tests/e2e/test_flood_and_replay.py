@@ -7,9 +7,9 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator
 from bot.flood import BURST, Bucket, FloodGate
 from bot.handlers.guard import SLOW_DOWN
+from sandbox.emulator import BotApiEmulator
 from store.seen import first_sight
 from tests.e2e.harness import run, world
 
