@@ -1,1 +1,2 @@
-"""The Telegram side of credbot: conversations, commands, nudges, sandbox and the CLI wiring."""
+"""The Telegram conversation: handlers per flow, keyboards, rendering, nudges. The CLI lives in credbot/, the
+emulator and terminal sandbox in sandbox/; this package imports neither."""

@@ -27,7 +27,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.flood import FloodGate
-from bot.handlers import account, admin, onboarding, progress, results
+from bot.handlers import account, admin, enroll, onboarding, progress, results
 from bot.handlers import nudges as nudge_handlers
 from bot.handlers.common import State
 from bot.handlers.errors import on_error
@@ -180,7 +180,7 @@ def build_application(
             CommandHandler("forget", account.forget_command),
             CommandHandler("help", account.help_command),
             CommandHandler("cancel", onboarding.cancel),
-            CallbackQueryHandler(onboarding.on_enroll_date, pattern=callbacks.PATTERN_ENROLL),
+            CallbackQueryHandler(enroll.on_enroll_date, pattern=callbacks.PATTERN_ENROLL),
             CallbackQueryHandler(progress.on_progress_button, pattern=callbacks.PATTERN_PROGRESS),
             CallbackQueryHandler(account.on_settings_button, pattern=callbacks.PATTERN_SETTINGS),
             CallbackQueryHandler(nudge_handlers.on_nudge_button, pattern=callbacks.PATTERN_NUDGE),

@@ -1,3 +1,3 @@
-from bot.cli import main
+from credbot.cli import main
 
 main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main as cli_main
+from credbot.cli import main as cli_main
 
 STEPS = [
     ("How big is the catalog?", ["catalog", "stats"]),

@@ -126,7 +126,7 @@ def rss_mb() -> float:
 
 
 def import_pulls_torch() -> bool:
-    code = "import sys, credbot, catalog, recommender, recommender.engine, bot.cli; print('torch' in sys.modules)"
+    code = "import sys, catalog, recommender, recommender.engine, credbot.cli; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     return result.stdout.strip() == "True"
 
@@ -263,7 +263,7 @@ def run_bench(*, quick: bool = False, echo: Callable[[str], None] = print) -> st
         f"- Query model load: {load_s:.1f} s, once per process, lazily on first use (all-MiniLM-L6-v2's forward "
         "pass in numpy, recommender/minilm.py; sentence-transformers and torch load only when documents must be "
         "encoded).",
-        f"- `import credbot, catalog, recommender, bot.cli` imports torch: {'yes' if torch_on_import else 'no'}.",
+        f"- `import catalog, recommender, credbot.cli` imports torch: {'yes' if torch_on_import else 'no'}.",
         "",
     ]
     return "\n".join(lines)

@@ -14,9 +14,11 @@ from telegram.ext import ApplicationHandlerStop, ConversationHandler
 from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, person, reply, services
+from bot.handlers.pending import router
 from bot.keyboards import button
 from bot.nudges.scheduler import ensure_scheduled
-from bot.timezones import zone_label
+from bot.timezones import parse_timezone, zone_label
+from store.models import User
 
 COMMANDS = (
     ("start", "Begin: a few questions, then picks"),
@@ -142,6 +144,24 @@ async def on_settings_button(update: Update, context: Context) -> None:
             settings_text(user.timezone, user.cadence, user.quiet_start, user.quiet_end),
             reply_markup=settings_keyboard(),
         )
+
+
+@router.on("timezone")
+async def on_timezone_text(update: Update, context: Context, user: User, text: str) -> None:
+    """A typed place for the time zone the settings' button asked about."""
+    s = services(context)
+    zone = parse_timezone(text)
+    if zone is None:
+        await reply(
+            update,
+            context,
+            "I don't know that place. Try a city like <i>Berlin</i> or <i>New York</i>, a zone like "
+            "<i>Europe/Lisbon</i>, or an offset like <i>UTC+2</i>.",
+        )
+        return
+    s.store.update_settings(user.id, timezone=zone)
+    s.store.set_pending(user.id, None)
+    await reply(update, context, f"Time zone set to <b>{render.e(zone_label(zone))}</b>.")
 
 
 async def unknown_command(update: Update, context: Context) -> None:

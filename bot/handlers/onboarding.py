@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
-from datetime import date, timedelta
-
 from telegram import Update
 
 from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
-from bot.handlers.results import show_results
-from bot.nudges.scheduler import ensure_scheduled
+from bot.handlers.pending import router
+from bot.handlers.questions import ask
+from bot.handlers.results import on_refine, show_results
 from bot.onboarding import (
     BACK_WORDS,
     SKIP_WORDS,
@@ -31,34 +29,15 @@ from bot.onboarding import (
     skip,
     stuck,
 )
-from bot.timezones import parse_timezone, zone_label
-from recommender.parsing import ParseError, parse_duration, parse_hours_per_week, understand
-from store.models import EnrollmentStatus
+from recommender.parsing import ParseError, understand
 
 
 async def ask_next(update: Update, context: Context, draft: dict, history: list[str]) -> State:
-    s = services(context)
-    user = person(update, context)
-    step = next_step(draft)
-    draft = forget_misses(draft, keep=step)  # failed tries count only at the question still being asked
-    if step is None:
-        s.store.save_draft(user.id, draft, State.RESULTS.value, history)
-        return await show_results(update, context)
-    s.store.save_draft(user.id, draft, State.ASKING.value, history)
-    await reply(
-        update,
-        context,
-        render.question(step.question, step.hint, position(step)),
-        keyboards.onboarding(step, bool(history)),
-    )
-    return State.ASKING
-
-
-async def start_onboarding(update: Update, context: Context, *, greet: bool = True) -> State:
-    user = person(update, context)
-    if greet:
-        await reply(update, context, render.welcome(user.first_name))
-    return await ask_next(update, context, dict(user.draft), list(user.history))
+    """The next open question, or the picks once every question is answered."""
+    if next_step(draft) is not None:
+        return await ask(update, context, draft, history)
+    services(context).store.save_draft(person(update, context).id, forget_misses(draft), State.RESULTS.value, history)
+    return await show_results(update, context)
 
 
 async def start(update: Update, context: Context) -> State:
@@ -73,9 +52,7 @@ async def start(update: Update, context: Context) -> State:
 
 async def first_message(update: Update, context: Context) -> State | None:
     """Text outside a conversation: a pending action, a refinement, or a first message that says a lot."""
-    from bot.handlers.results import on_refine
-
-    if await handle_pending(update, context):
+    if await router.dispatch(update, context):
         return State.RESULTS
     s = services(context)
     user = person(update, context)
@@ -93,7 +70,7 @@ async def first_message(update: Update, context: Context) -> State | None:
 
 async def on_answer(update: Update, context: Context) -> State:
     """A typed answer to the current question; a message that says a lot fills several answers."""
-    if await handle_pending(update, context):
+    if await router.dispatch(update, context):
         return State.ASKING
     s = services(context)
     user = person(update, context)
@@ -206,108 +183,3 @@ async def cancel(update: Update, context: Context) -> int:
     from telegram.ext import ConversationHandler
 
     return ConversationHandler.END
-
-
-async def handle_pending(update: Update, context: Context) -> bool:
-    """A multi-message action waiting for typed text (finish date, hours, timezone). True if handled."""
-    s = services(context)
-    user = person(update, context)
-    pending = user.pending
-    if not pending:
-        return False
-    text = text_of(update)
-    kind = pending.get("kind")
-    if text.lower() in {"cancel", "stop", "never mind", "nevermind"}:
-        s.store.set_pending(user.id, None)
-        await reply(update, context, "Okay, cancelled.")
-        return True
-    if kind == "enroll":
-        try:
-            d = parse_duration(text, s.today())
-        except ParseError as err:
-            await reply(update, context, f"{render.e(str(err))} Or type <i>cancel</i>.")
-            return True
-        target = d.deadline or (s.today() + timedelta(days=math.ceil((d.weeks or 1) * 7)))
-        await enroll(update, context, pending["credential_id"], target)
-        return True
-    if kind == "log_hours":
-        try:
-            hours = parse_hours_per_week(text)  # same reading of "2", "1.5 h", "90 min"
-        except ParseError:
-            await reply(update, context, "How many hours? For example <i>1.5</i> or <i>45 min</i>.")
-            return True
-        from bot.handlers.progress import log_hours
-
-        s.store.set_pending(user.id, None)
-        await log_hours(update, context, int(pending["enrollment_id"]), hours)
-        return True
-    if kind == "timezone":
-        zone = parse_timezone(text)
-        if zone is None:
-            await reply(
-                update,
-                context,
-                "I don't know that place. Try a city like <i>Berlin</i> or <i>New York</i>, a zone like "
-                "<i>Europe/Lisbon</i>, or an offset like <i>UTC+2</i>.",
-            )
-            return True
-        s.store.update_settings(user.id, timezone=zone)
-        s.store.set_pending(user.id, None)
-        await reply(update, context, f"Time zone set to <b>{render.e(zone_label(zone))}</b>.")
-        return True
-    s.store.set_pending(user.id, None)
-    return False
-
-
-async def enroll(update: Update, context: Context, credential_id: str, target: date) -> None:
-    s = services(context)
-    user = person(update, context)
-    credential = s.credential(credential_id)
-    if credential is None:
-        s.store.set_pending(user.id, None)
-        await reply(update, context, "That credential is no longer in the catalog, sorry. /recommend for fresh picks.")
-        return
-    if target <= s.today():
-        await reply(update, context, "That date has passed. Which later date should I plan for?")
-        return
-    before = [x for x in s.store.enrollments(user.id) if x.credential_id == credential.id]
-    e = s.store.enroll(user.id, credential.id, credential.hours, s.today(), target, s.now())
-    if before and before[0].status.active:
-        s.store.set_pending(user.id, None)
-        await reply(
-            update,
-            context,
-            f"You're already enrolled in <b>{render.e(credential.title)}</b>: target moved to {target:%-d %B %Y} "
-            f"({e.hours_logged:g} of {e.hours_total:g} h logged so far).",
-        )
-        return
-    s.store.add_feedback(user.id, credential.id, "enrolled", s.now())
-    s.store.set_pending(user.id, None)
-    ensure_scheduled(s, user.id, s.now())
-    weeks = max((target - s.today()).days / 7, 1 / 7)
-    pace = credential.hours / weeks
-    await reply(
-        update,
-        context,
-        f"✅ Enrolled in <b>{render.e(credential.title)}</b> (status: {EnrollmentStatus(e.status).value}).\n"
-        f"Target: {target:%-d %B %Y}, about {pace:.1f} h/week. Log progress any time with /progress; "
-        "I'll check in now and then (change that in /settings).",
-    )
-
-
-async def on_enroll_date(update: Update, context: Context) -> None:
-    """enr:d:<ref>:<iso date> — a suggested finish date was tapped."""
-    query = update.callback_query
-    assert query is not None
-    cb = parse(query.data)
-    s = services(context)
-    credential = s.credential_by_ref(cb.args[0]) if cb and len(cb.args) == 2 else None
-    try:
-        target = date.fromisoformat(cb.args[1]) if cb and len(cb.args) == 2 else None
-    except ValueError:
-        target = None
-    if credential is None or target is None:
-        await query.answer("That button is out of date.", show_alert=True)
-        return
-    await query.answer()
-    await enroll(update, context, credential.id, target)

@@ -10,9 +10,11 @@ from telegram.error import BadRequest
 from bot import keyboards, render
 from bot.callbacks import parse, row_id
 from bot.handlers.common import Context, person, reply, services
+from bot.handlers.pending import router
 from bot.nudges.chart import CHART_CAPTION, progress_png, series_for
 from bot.nudges.scheduler import ensure_scheduled
-from store.models import Enrollment, EnrollmentStatus
+from recommender.parsing import ParseError, parse_hours_per_week
+from store.models import Enrollment, EnrollmentStatus, User
 
 
 async def progress_command(update: Update, context: Context) -> None:
@@ -42,11 +44,23 @@ async def send_chart(update: Update, context: Context, enrollments: list[Enrollm
 
 
 async def ask_hours(update: Update, context: Context, enrollment_id: int) -> None:
-    """The next message the person types is read as hours for this enrollment (see onboarding.handle_pending)."""
+    """The next message the person types is read as hours for this enrollment (see on_hours_text)."""
     services(context).store.set_pending(
         person(update, context).id, {"kind": "log_hours", "enrollment_id": enrollment_id}
     )
     await reply(update, context, "How many hours did you put in? (e.g. <i>1.5</i> or <i>45 min</i>)")
+
+
+@router.on("log_hours")
+async def on_hours_text(update: Update, context: Context, user: User, text: str) -> None:
+    """Typed hours for the enrollment ask_hours asked about."""
+    try:
+        hours = parse_hours_per_week(text)  # same reading of "2", "1.5 h", "90 min"
+    except ParseError:
+        await reply(update, context, "How many hours? For example <i>1.5</i> or <i>45 min</i>.")
+        return
+    services(context).store.set_pending(user.id, None)
+    await log_hours(update, context, int(user.pending["enrollment_id"]), hours)
 
 
 async def log_hours(update: Update, context: Context, enrollment_id: int, hours: float) -> None:

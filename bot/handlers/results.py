@@ -12,6 +12,8 @@ from telegram.ext import ConversationHandler
 from bot import keyboards, render
 from bot.callbacks import parse
 from bot.handlers.common import Context, State, person, reply, services, set_state, text_of
+from bot.handlers.pending import router
+from bot.handlers.questions import resume
 from bot.onboarding import STEPS, forget_answer, next_step, profile_from_draft
 from catalog.schema import Credential
 from recommender.engine import limits_text
@@ -57,14 +59,12 @@ async def show_results(update: Update, context: Context, *, more: bool = False) 
 
 async def on_refine(update: Update, context: Context) -> State:
     """Free text after results: a refinement ("cheaper", "shorter", "something in Python") re-ranks."""
-    from bot.handlers.onboarding import handle_pending, start_onboarding
-
-    if await handle_pending(update, context):
+    if await router.dispatch(update, context):
         return State.RESULTS
     s = services(context)
     user = person(update, context)
     if next_step(user.draft) is not None:
-        return await start_onboarding(update, context, greet=False)
+        return await resume(update, context, greet=False)
     shown = s.last_picks(user.id)
     change = refine(text_of(update), user.draft, shown, s.provider_names())
     if change is None and re.fullmatch(r"(thanks?( you)?|thx|ty|cheers|great|perfect|cool|ok(ay)?)[.! 🙏👍]*",
@@ -149,8 +149,6 @@ async def on_card(update: Update, context: Context) -> State | None:
 
 async def on_results_button(update: Update, context: Context) -> State | int | None:
     """More / My learning path / Change my answers."""
-    from bot.handlers.onboarding import start_onboarding
-
     query = update.callback_query
     assert query is not None
     cb = parse(query.data)
@@ -166,13 +164,13 @@ async def on_results_button(update: Update, context: Context) -> State | int | N
     if cb.action == "edit" and cb.args and cb.args[0].isdigit() and int(cb.args[0]) < len(STEPS):
         draft, history = forget_answer(dict(user.draft), list(user.history), STEPS[int(cb.args[0])])
         services(context).store.save_draft(user.id, draft, State.ASKING.value, history)
-        return await start_onboarding(update, context, greet=False)
+        return await resume(update, context, greet=False)
     if cb.action in {"edit", "restart"}:
         services(context).store.save_draft(user.id, {}, State.ASKING.value, [])
         await reply(update, context, "Let's go through your answers again.")
-        return await start_onboarding(update, context, greet=False)
+        return await resume(update, context, greet=False)
     if next_step(user.draft) is not None:
-        return await start_onboarding(update, context, greet=False)
+        return await resume(update, context, greet=False)
     if cb.action == "more":
         return await show_results(update, context, more=True)
     await send_path(update, context)
@@ -205,11 +203,9 @@ async def path_command(update: Update, context: Context) -> None:
 
 
 async def recommend_command(update: Update, context: Context) -> State | int:
-    from bot.handlers.onboarding import start_onboarding
-
     user = person(update, context)
     if next_step(user.draft) is not None:
-        return await start_onboarding(update, context, greet=not user.draft)
+        return await resume(update, context, greet=not user.draft)
     return await show_results(update, context)
 
 

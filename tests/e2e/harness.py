@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_application
-from bot.emulator import BotApiEmulator, Sent, _Stored
 from bot.runtime import make_services, running
 from bot.services import Services
 from recommender.engine import Recommender
+from sandbox.emulator import BotApiEmulator, Sent, _Stored
 from tests.fakes import FakeEncoder
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)

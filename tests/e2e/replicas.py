@@ -10,7 +10,7 @@ import socket
 import sys
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator
 from tests.e2e.test_kill import env_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ async def start(
     if port is not None:
         argv += ["--webhook", f"http://127.0.0.1:{port}/tg", "--port", str(port)]
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", f"from bot.cli import main; main({argv!r})",
+        sys.executable, "-c", f"from credbot.cli import main; main({argv!r})",
         env={**env_for(emu, db), **(env or {})}, cwd=ROOT,  # type: ignore[arg-type]
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

@@ -13,11 +13,11 @@ import pytest
 
 from bot.app import build_application
 from bot.broadcast import run_outbox
-from bot.emulator import BotApiEmulator, Sent
 from bot.handlers.admin import GROUP as ADMIN_GROUP
 from bot.handlers.admin import OUTBOX_JOB, register_admin
 from bot.render import e
 from bot.runtime import make_services, running
+from sandbox.emulator import BotApiEmulator, Sent
 from store.outbox import LEASE, OutboxRow, OutboxStore
 from tests.e2e.harness import Clock, World, run, shared_recommender
 from tests.fakes import FakeEncoder

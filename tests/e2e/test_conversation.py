@@ -213,6 +213,28 @@ def test_details_enroll_progress_chart_and_complete(tmp_path: Path) -> None:
     run(scenario())
 
 
+def test_a_typed_follow_up_reaches_the_flow_that_asked_for_it(tmp_path: Path) -> None:
+    """A pending question (bot/handlers/pending.py) reads the next text: an unknown place asks again, a known one
+    sets the time zone; "never mind" drops the question, and the text after it is read as usual."""
+
+    async def scenario() -> None:
+        async with world(tmp_path) as w:
+            chat = w.chat()
+            await chat.say("/settings")
+            await chat.press("Set time zone")
+            assert "I don't know that place" in (await chat.say("Atlantis"))[-1].text
+            assert "Time zone set to <b>Europe/Berlin</b>" in (await chat.say("Berlin"))[-1].text
+            user = w.services.store.get_user(1001)
+            assert user is not None and user.timezone == "Europe/Berlin" and not user.pending
+            await chat.press("Set time zone")
+            assert (await chat.say("never mind"))[-1].text == "Okay, cancelled."
+            assert "of 7" in (await chat.say("Lisbon"))[-1].text  # not a time zone any more: onboarding begins
+            user = w.services.store.get_user(1001)
+            assert user is not None and user.timezone == "Europe/Berlin"
+
+    run(scenario())
+
+
 def test_export_and_forget(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with world(tmp_path) as w:
@@ -233,7 +255,7 @@ def test_export_and_forget(tmp_path: Path) -> None:
 
 def test_restart_mid_onboarding_resumes_where_the_person_was(tmp_path: Path) -> None:
     async def scenario() -> None:
-        from bot.emulator import BotApiEmulator
+        from sandbox.emulator import BotApiEmulator
 
         async with BotApiEmulator() as emu:
             async with world(tmp_path, emu=emu) as w:

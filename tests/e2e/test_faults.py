@@ -13,8 +13,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator, FaultPlan
 from bot.nudges.scheduler import RunReport, run_due
+from sandbox.emulator import BotApiEmulator, FaultPlan
 from store.nudges import NudgeStore
 from tests.e2e.harness import Chat, World, run, scale, world
 

@@ -8,9 +8,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator
 from bot.flood import BURST, Bucket, FloodGate
 from bot.handlers.guard import SLOW_DOWN
+from sandbox.emulator import BotApiEmulator
 from store.engine import Engine
 from store.repository import Store
 from store.seen import KEEP, first_sight, forget_before

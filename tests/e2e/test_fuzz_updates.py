@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.emulator import Sent
 from bot.flood import FloodGate
 from bot.handlers.guard import EDITED
+from sandbox.emulator import Sent
 from tests.e2e.harness import (
     Chat,
     World,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator
 from tests.e2e.harness import SOAK, run, scale
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +32,7 @@ def env_for(emu: BotApiEmulator, db: Path) -> dict[str, str]:
 async def start_bot(emu: BotApiEmulator, db: Path) -> asyncio.subprocess.Process:
     """Start `credbot run`; updates wait in the emulator until it polls, as they would at Telegram."""
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from bot.cli import main; main(['run'])", env=env_for(emu, db), cwd=ROOT,
+        sys.executable, "-c", "from credbot.cli import main; main(['run'])", env=env_for(emu, db), cwd=ROOT,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -163,7 +163,7 @@ def test_kill_9_during_a_catalog_import_imports_all_or_nothing(tmp_path: Path) -
 
     async def import_once(deadline: float | None) -> int | None:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", f"from bot.cli import main; main(['catalog', 'import', {str(big)!r}])",
+            sys.executable, "-c", f"from credbot.cli import main; main(['catalog', 'import', {str(big)!r}])",
             env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         try:

@@ -9,9 +9,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator
 from bot.nudges.policy import Settings, in_quiet_hours
 from bot.nudges.scheduler import run_due
+from sandbox.emulator import BotApiEmulator
 from store.nudges import NudgeStore
 from tests.e2e.harness import Chat, World, run, world
 from tests.e2e.test_conversation import onboard_by_buttons

@@ -3,8 +3,8 @@ the count of failed tries lives in the person's saved draft, so a restart in bet
 
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator, Sent
 from bot.onboarding import MISSES
+from sandbox.emulator import BotApiEmulator, Sent
 from tests.e2e.harness import Chat, World, run, world
 from tests.e2e.test_conversation import cards
 

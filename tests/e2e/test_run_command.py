@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator
 from bot.runtime import RedactingFilter
+from sandbox.emulator import BotApiEmulator
 from tests.e2e.harness import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ def test_rejected_token_exits_2_with_one_line_and_no_token_in_output(tmp_path: P
             env = {**os.environ, "TELEGRAM_BOT_TOKEN": WRONG, "TELEGRAM_API_BASE_URL": emu.base_url,
                    "CREDBOT_DB": str(tmp_path / "r.db"), "PYTHONPATH": str(ROOT)}  # fmt: skip
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", "from bot.cli import main; main(['run', '--no-warm-up'])",
+                sys.executable, "-c", "from credbot.cli import main; main(['run', '--no-warm-up'])",
                 env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=ROOT,
             )  # fmt: skip
             out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.runtime import make_services
-from bot.sandbox import SANDBOX_USER, run_sandbox
+from sandbox.chat import SANDBOX_USER, run_sandbox
 from tests.e2e.harness import run, shared_recommender
 from tests.fakes import FakeEncoder
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.emulator import QUERY_INVALID, BotApiEmulator
 from bot.runtime import setup_logging
+from sandbox.emulator import QUERY_INVALID, BotApiEmulator
 from tests.e2e.harness import run
 from tests.e2e.test_admin import app_world
 from tests.e2e.test_nudges import tick

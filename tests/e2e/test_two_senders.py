@@ -13,8 +13,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator, FaultPlan
 from catalog.db import open_database
+from sandbox.emulator import BotApiEmulator, FaultPlan
 from store.nudges import NudgeStore
 from store.outbox import OutboxStore
 from tests.e2e.harness import Clock, World, run, scale, world
@@ -35,7 +35,7 @@ def midday_zone(now: datetime) -> str:
 
 async def credbot(emu: BotApiEmulator, db: Path, *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-c", f"from bot.cli import main; main({list(args)!r})", env=env_for(emu, db), cwd=ROOT,
+        sys.executable, "-c", f"from credbot.cli import main; main({list(args)!r})", env=env_for(emu, db), cwd=ROOT,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
 

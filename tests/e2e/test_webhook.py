@@ -12,8 +12,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.emulator import BotApiEmulator
 from bot.webhook import HEALTH_PATH, SECRET_HEADER, webhook_secret
+from sandbox.emulator import BotApiEmulator
 from tests.e2e import replicas
 from tests.e2e.harness import run
 

@@ -17,8 +17,8 @@ from typing import IO
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import _register_optional, cli
 from catalog.formats import FORMULA_START, MAX_FILE_BYTES
+from credbot.cli import _register_optional, cli
 from tests.fakes import record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,7 +154,7 @@ def test_a_flood_of_broken_lines_stops_after_a_page_of_problems(runner: CliRunne
 
 RSS_PROBE = """
 import resource, sys
-from bot.cli import main
+from credbot.cli import main
 try:
     main(sys.argv[1:])
 finally:

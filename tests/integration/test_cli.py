@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import _register_optional, cli
+from credbot.cli import _register_optional, cli
 from tests.fakes import record
 
 
@@ -64,7 +64,7 @@ def test_bad_arguments_get_one_line_and_exit_code_2(runner: CliRunner, argv: lis
 def test_run_without_token_exits_2_with_one_clear_line(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "CREDBOT_DB": str(tmp_path / "x.db")}
     result = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main(['run'])"],
+        [sys.executable, "-c", "from credbot.cli import main; main(['run'])"],
         capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2], check=False,
     )  # fmt: skip
     assert result.returncode == 2
@@ -73,7 +73,7 @@ def test_run_without_token_exits_2_with_one_clear_line(tmp_path: Path) -> None:
 
 def test_importing_the_packages_does_not_import_torch() -> None:
     code = (
-        "import sys, credbot, catalog, recommender, recommender.engine, bot.cli, bot.app; print('torch' in sys.modules)"
+        "import sys, catalog, recommender, recommender.engine, credbot.cli, bot.app; print('torch' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

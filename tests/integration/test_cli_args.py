@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import _register_optional, cli
+from credbot.cli import _register_optional, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = "x" * 600

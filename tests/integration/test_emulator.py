@@ -27,7 +27,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.emulator import BotApiEmulator, parse_html
+from sandbox.emulator import BotApiEmulator, parse_html
 
 USER = 1001
 Scenario = Callable[[BotApiEmulator, Bot], Awaitable[None]]

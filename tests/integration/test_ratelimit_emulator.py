@@ -7,7 +7,7 @@ import asyncio
 from telegram.ext import ApplicationBuilder
 
 from bot.app import outbound_limiter
-from bot.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator
 
 MESSAGES, CHATS = 90, 30
 

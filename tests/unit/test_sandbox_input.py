@@ -1,6 +1,6 @@
 """The sandbox's terminal client: only `#N` presses a button, so a typed number stays an answer."""
 
-from bot.sandbox import Button, read_input
+from sandbox.chat import Button, read_input
 
 BUTTONS = [Button(7, "2 h", "ob:pick:hours_per_week:0"), Button(7, "5 h", "ob:pick:hours_per_week:1"),
            Button(7, "10 h", "ob:pick:hours_per_week:2")]  # fmt: skip

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_application
-from bot.emulator import BotApiEmulator, Sent
 from bot.runtime import make_services, running
 from recommender.bench import p95
+from sandbox.emulator import BotApiEmulator, Sent
 from store.nudges import NudgeStore
 
 SCRIPT = ["/start", "retail assistant", "front-end web developer", "html, css", "5", "3 months", "any", "either"]
@@ -152,7 +152,7 @@ async def first_start_s(db: Path) -> float:
 
 CHILD = """
 import sys
-from bot.cli import main
+from credbot.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit:

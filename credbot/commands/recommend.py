@@ -1,4 +1,4 @@
-"""`credbot recommend`, `credbot eval`, `credbot bench`: thin wrappers over recommender/."""
+"""`credbot recommend`: a thin wrapper over recommender/."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from typing import Any
 
 import click
 
-from bot.cli_catalog import fail
 from bot.config import Settings
 from catalog.provenance import source_line, source_name
+from credbot.commands.catalog import fail
 
 
-def _recommender(progress: bool = True) -> Any:
+def open_recommender(progress: bool = True) -> Any:
+    """The recommender over CREDBOT_DB (shared by `recommend` and `eval`); a broken bundled catalog exits 1."""
     from catalog.repository import BundledCatalogError
     from recommender.service import build_recommender
     from store.connect import open_engine
@@ -151,7 +152,7 @@ def recommend_command(
     except ParseError as exc:
         fail(option_message(str(exc)))
         return
-    recs = _recommender().recommend(profile, today=today, top_k=top)
+    recs = open_recommender().recommend(profile, today=today, top_k=top)
     if as_json:
         click.echo(json.dumps(result_json(recs, profile.hours_per_week), ensure_ascii=False))
         return
@@ -217,78 +218,7 @@ def _batch(path: Path, top: int, today: date) -> None:
             click.echo(json.dumps({"error": f"line {number}: {exc}"}))
             continue
         if recommender is None:
-            recommender = _recommender()
+            recommender = open_recommender()
         recs = recommender.recommend(profile, today=today, top_k=top)
         click.echo(json.dumps(result_json(recs, profile.hours_per_week), ensure_ascii=False))
         sys.stdout.flush()
-
-
-@click.command("eval")
-@click.option("--write/--no-write", default=True, help="Write docs/EVALUATION.md.")
-@click.option(
-    "--tune",
-    "tune_weights",
-    is_flag=True,
-    help="First search the weights on the tune split (never the held-out one) and evaluate with what it finds.",
-)
-@click.option(
-    "--pool",
-    "pool_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Instead: write the top-10 records of all three systems that no profile judgement covers yet (JSON Lines, "
-    "sorted by profile and record, no system named) for blind judging.",
-)
-def eval_command(write: bool, tune_weights: bool, pool_file: str | None) -> None:
-    """Recommendation quality on eval/profiles.jsonl: credbot vs TF-IDF vs embeddings-only."""
-    from recommender.evaluation import load_labelled, render_markdown, run_evaluation, tune, weight_changes
-
-    today = date(2026, 12, 1)
-    rec = _recommender()
-    if pool_file:
-        from recommender.evaluation import unjudged_pool
-
-        pairs = unjudged_pool(rec, load_labelled(today=today), today)
-        with open(pool_file, "w", encoding="utf-8") as pool_out:
-            for item, c in pairs:
-                row = {"profile_id": item.id, "credential_id": c.id, "title": c.title, "provider": c.provider}
-                pool_out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        click.echo(f"{len(pairs)} unjudged pairs over {len({i.id for i, _ in pairs})} profiles written to {pool_file}")
-        return
-    if tune_weights:
-        before = rec.weights
-        click.echo("Searching weights on the tune split...", err=True)
-        found = tune(rec, load_labelled(today=today), today)
-        changes = weight_changes(before, found)
-        click.echo("Weights found: " + (", ".join(changes) if changes else "no change from the defaults"))
-        click.echo("To keep them, set these defaults in recommender/scoring.py.")
-    report = run_evaluation(rec, today=today)
-    click.echo(report.table())
-    for goals, told, of in report.hedges:
-        click.echo(f'"nothing fits" said for {told} of {of} goals: {goals}')
-    if write:
-        out = Path("docs/EVALUATION.md")
-        out.parent.mkdir(exist_ok=True)
-        out.write_text(render_markdown(report), encoding="utf-8")
-        click.echo(f"\nWritten to {out}")
-
-
-@click.command("bench")
-@click.option("--quick", is_flag=True, help="Fewer repetitions and no 100k run (for a smoke test).")
-@click.option("--write/--no-write", default=True, help="Write docs/BENCHMARKS.md.")
-def bench_command(quick: bool, write: bool) -> None:
-    """Performance figures as ratios to bare model calls; writes docs/BENCHMARKS.md."""
-    from recommender.bench import run_bench
-
-    text = run_bench(quick=quick, echo=click.echo)
-    try:
-        from bot.bench import run_bot_bench
-
-        text += "\n" + "\n".join(run_bot_bench(quick=quick, echo=click.echo))
-    except ImportError as exc:  # the emulator is part of the package; this only guards a broken install
-        click.echo(f"bot benchmarks skipped: {exc}", err=True)
-    if write:
-        out = Path("docs/BENCHMARKS.md")
-        out.parent.mkdir(exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"\nWritten to {out}")

@@ -1,4 +1,7 @@
-"""The `credbot` console script: wiring only; every rule lives in catalog/, recommender/, store/ and bot/."""
+"""The `credbot` console script: wiring only; every rule lives in catalog/, recommender/, store/ and bot/.
+
+One module per command group in credbot/commands/; this root only adds them and keeps errors to one line.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import IO, Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from bot.cli_catalog import catalog_group
+from credbot.commands.catalog import catalog_group
 
 
 class OneLineUsageError(click.UsageError):
@@ -57,21 +60,16 @@ cli.add_command(catalog_group)
 
 def _register_optional() -> None:
     """Later command groups register here; each imports heavy libraries only when run."""
-    from bot import cli_recommend
+    from credbot.commands import bench, evaluation, model, nudges, recommend
+    from credbot.commands import bot as bot_commands
 
-    cli.add_command(cli_recommend.recommend_command)
-    cli.add_command(cli_recommend.eval_command)
-    cli.add_command(cli_recommend.bench_command)
-    from bot import cli_bot
-
-    cli.add_command(cli_bot.run_command)
-    cli.add_command(cli_bot.chat_command)
-    from bot import cli_nudges
-
-    cli.add_command(cli_nudges.nudges_group)
-    from bot import cli_model
-
-    cli.add_command(cli_model.model_group)
+    cli.add_command(recommend.recommend_command)
+    cli.add_command(evaluation.eval_command)
+    cli.add_command(bench.bench_command)
+    cli.add_command(bot_commands.run_command)
+    cli.add_command(bot_commands.chat_command)
+    cli.add_command(nudges.nudges_group)
+    cli.add_command(model.model_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -88,7 +88,7 @@ def chat_command(name: str) -> None:
     """Chat with the real bot in this terminal through a local Telegram emulator. No token, no network."""
     import asyncio
 
-    from bot.sandbox import run_sandbox
+    from sandbox.chat import run_sandbox
 
     settings = Settings.from_env()
     asyncio.run(run_sandbox(settings.db_path, first_name=name))

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 
 from bot.config import Settings
-from bot.tables import format_table
 from catalog.formats import (
     FORMATS,
     MAX_FILE_BYTES,
@@ -26,6 +25,7 @@ from catalog.provenance import source_name
 from catalog.repository import BundledCatalogError, CatalogRepository
 from catalog.stats import stats
 from catalog.validate import RawRecord, Validated, format_problems, validate
+from credbot.tables import format_table
 from store.connect import open_engine
 
 
@@ -146,7 +146,7 @@ def import_command(file: str, fmt: str | None) -> None:
     )
 
 
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+CATALOG_DIR = Path(__file__).resolve().parents[2] / "catalog"
 
 
 @catalog_group.command("build")
@@ -157,7 +157,7 @@ CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 @click.option("--show-problems", type=click.IntRange(0, 100_000), default=20, show_default=True)
 def build_command(sources: str | None, out: str | None, vectors: bool, check: bool, show_problems: int) -> None:
     """Turn the public snapshots and the curated records into the shipped catalog, deterministically."""
-    from bot.catalog_build import run_build
+    from credbot.catalog_build import run_build
 
     src = Path(sources) if sources else CATALOG_DIR / "sources"
     dest = Path(out) if out else CATALOG_DIR / "data"

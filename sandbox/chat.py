@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.emulator import BotApiEmulator, Sent
+from sandbox.emulator import BotApiEmulator, Sent
 
 SANDBOX_USER = 424242
 TAG_RE = re.compile(r"<[^>]+>")

@@ -539,6 +539,10 @@ class BotApiEmulator:
         self._enqueue({"message": message})
         return int(message["message_id"])
 
+    def meet(self, user_id: int, first_name: str = "Ana", language_code: str = "en") -> None:
+        """Someone who started the bot long ago: their private chat exists, and no update is queued."""
+        self._chat(self._user(user_id, first_name, language_code), "private", None)
+
     def press(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None) -> str:
         """Queue a callback_query for a button on a bot message; `data` need not be on the keyboard (forgeries)."""
         target = user_id if chat_id is None else chat_id

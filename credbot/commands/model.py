@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli_catalog import fail, open_repository
+from credbot.commands.catalog import fail, open_repository
 
 
 @click.group("model")
