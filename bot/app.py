@@ -120,13 +120,15 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     services.db.close()
 
 
-def outbound_limiter(services: Services | None = None) -> FairLimiter:
+def outbound_limiter(services: Services | None = None, per_second: float = BURST + RATE) -> FairLimiter:
     """Under Telegram's ~30 messages/s, with chats taking turns (bot/ratelimit.py): a 429 is waited out (its
     retry_after) and tried again up to 3 times; group chats also get Telegram's 20/minute. On a PostgreSQL store
-    the budget is shared with every other process using it (store/budget.py)."""
+    the budget is shared with every other process using it (store/budget.py). `per_second` other than Telegram's
+    30 only for load tests against the emulator: a fifth of it is the burst, the rest the steady rate."""
+    burst, rate = (BURST, RATE) if per_second == BURST + RATE else (per_second / 5, per_second * 4 / 5)
     if services is not None and services.db.kind == "postgresql":
-        return FairLimiter(shared=SharedBudget(services.db, burst=BURST, rate=RATE))
-    return FairLimiter()
+        return FairLimiter(burst=burst, rate=rate, shared=SharedBudget(services.db, burst=burst, rate=rate))
+    return FairLimiter(burst=burst, rate=rate)
 
 
 def build_application(
@@ -140,6 +142,7 @@ def build_application(
     warm_up: bool = True,
     nudge_every: float | None = 30.0,
     read_timeout: float = 10.0,
+    send_rate: float = BURST + RATE,
     extra: Callable[[Application], None] | None = None,  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
     gate = flood or FloodGate()
@@ -150,7 +153,7 @@ def build_application(
         request=RetryingRequest(connection_pool_size=64, read_timeout=read_timeout, write_timeout=read_timeout),
         get_updates_request=PollingRequest(gate, connection_pool_size=1, read_timeout=read_timeout),
         defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=None, block=True),
-        rate_limiter=outbound_limiter(services) if rate_limit else None,
+        rate_limiter=outbound_limiter(services, send_rate) if rate_limit else None,
     )
     builder = (
         ApplicationBuilder()

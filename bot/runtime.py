@@ -49,6 +49,9 @@ def setup_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances reached": a reminder run still sending when the next tick
+    # comes is expected (a large batch at ~30/s), not a warning
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 def make_services(

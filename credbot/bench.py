@@ -209,6 +209,7 @@ def run_bot_bench(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
     echo(f"unthrottled send: {fast['per_s']:.0f} msg/s")
     slow = asyncio.run(send_throughput(90 if quick else 300, limited=True))
     echo(f"throttled send: {slow['per_s']:.1f} msg/s, {slow['errors_429']:.0f} x 429")
+    replicas = webhook_scaling(quick=quick, echo=echo)
     return [
         "## Bot and nudges",
         "",
@@ -232,5 +233,135 @@ def run_bot_bench(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
         f"{slow['errors_429']:.0f} x 429 | 25-30 msg/s, no 429 |",
         "",
         f"Measured {date.today().isoformat()}.",
+        "",
+        *replicas,
+    ]
+
+
+WEBHOOK_SCRIPT = ["/start", "retail assistant", "front-end web developer", "/help", "/settings"]
+
+
+async def webhook_load(replicas: int, url: str, people: int, seed: int = 7) -> dict[str, float]:
+    """`replicas` `credbot run --webhook` processes on one PostgreSQL store, updates delivered round-robin (one at a
+    time per chat, up to 40 at once, as Telegram does); `people` talk without pause (closed loop), so what is
+    measured is how many updates the replicas handle per second and the reply time of each."""
+    import os
+    import socket
+    import sys
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+    rng = random.Random(seed)
+    async with BotApiEmulator() as emu:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_API_BASE_URL": emu.base_url,
+               "CREDBOT_DB": url, "HF_HUB_OFFLINE": "1"}  # fmt: skip
+        ports = [free_port() for _ in range(replicas)]
+        procs = [
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "credbot", "run", "--no-warm-up", "--nudge-every", "3600",
+                "--send-rate", "2000", "--webhook", f"http://127.0.0.1:{port}/tg", "--port", str(port),
+                env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            )
+            for port in ports
+        ]
+        try:
+            await emu.wait_until(lambda: emu.webhook is not None, timeout=120, what="setWebhook")
+            await _all_healthy(ports)
+            emu.deliver_to([f"http://127.0.0.1:{port}/tg" for port in ports])
+            latencies: list[float] = []
+
+            async def person(uid: int) -> None:
+                await asyncio.sleep(rng.uniform(0, 0.2))  # not all in the same millisecond
+                for text in WEBHOOK_SCRIPT:
+                    start_index = len(emu.sent)
+                    sent_at = time.monotonic()
+                    emu.send_text(uid, text, first_name=f"W{uid}")
+                    reply = await emu.wait_for(_to(uid), start=start_index, timeout=120)
+                    latencies.append((reply.at - sent_at) * 1000)
+
+            t0 = time.monotonic()
+            await asyncio.gather(*(person(90_000 + i) for i in range(people)))
+            wall = time.monotonic() - t0
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                await proc.wait()
+    total = people * len(WEBHOOK_SCRIPT)
+    return {"replicas": replicas, "updates": total, "updates_per_s": total / wall,
+            "median_ms": statistics.median(latencies), "p95_ms": p95(latencies)}  # fmt: skip
+
+
+async def _all_healthy(ports: list[int], timeout: float = 120) -> None:
+    import aiohttp
+
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        for port in ports:
+            while True:
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                        if answer.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"replica on port {port} not healthy within {timeout}s")
+                await asyncio.sleep(0.1)
+
+
+def webhook_scaling(*, quick: bool, echo: Callable[[str], None]) -> list[str]:
+    """1 and 3 replicas, each run on a fresh PostgreSQL schema, median of the rounds; a table, or why not."""
+    import os
+    import uuid
+
+    url = os.environ.get("CREDBOT_TEST_PG") or "postgresql://postgres@127.0.0.1:5432/test"
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            conn.execute("select 1")
+    except Exception as err:
+        echo(f"webhook replicas: skipped, no PostgreSQL at {url} ({type(err).__name__})")
+        return ["## Webhook replicas", "", f"Not measured: no PostgreSQL server answered at {url}.", ""]
+    from urllib.parse import quote
+
+    people, rounds = (20, 1) if quick else (60, 3)
+    results: dict[int, list[dict[str, float]]] = {1: [], 3: []}
+    for _ in range(rounds):
+        for n in (1, 3):
+            schema = f"credbot_bench_{uuid.uuid4().hex[:10]}"
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'create schema "{schema}"')
+            try:
+                scoped = f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={schema}')}"
+                results[n].append(asyncio.run(webhook_load(n, scoped, people)))
+            finally:
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(f'drop schema if exists "{schema}" cascade')
+
+    def med(n: int, key: str) -> float:
+        return statistics.median(r[key] for r in results[n])
+
+    ratio = med(3, "updates_per_s") / med(1, "updates_per_s")
+    echo(f"webhook: 1 replica {med(1, 'updates_per_s'):.0f} updates/s, 3 replicas {med(3, 'updates_per_s'):.0f}"
+         f" ({ratio:.2f}x)")  # fmt: skip
+    return [
+        "## Webhook replicas (PostgreSQL store)",
+        "",
+        f"{people} people talking without pause ({len(WEBHOOK_SCRIPT)} updates each: /start, two answers, /help, "
+        "/settings), updates delivered round-robin to the replicas as Telegram's webhook would (one at a time per "
+        f"chat, up to 40 at once); outbound limit raised for the test. Median of {rounds} round(s), each on a fresh "
+        "schema. Both the replicas and the load generator share this machine's 2 cores, so the ratio is what "
+        "2 cores allow, not what 3 machines would.",
+        "",
+        "| replicas | updates/s | reply median / p95 |",
+        "|---|---|---|",
+        *(f"| {n} | {med(n, 'updates_per_s'):.0f} | {med(n, 'median_ms'):.0f} / {med(n, 'p95_ms'):.0f} ms |"
+          for n in (1, 3)),
+        f"| 3 / 1 throughput | {ratio:.2f}x | |",
         "",
     ]

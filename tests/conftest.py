@@ -29,6 +29,14 @@ def pg_url() -> str:
     return os.environ.get("CREDBOT_TEST_PG") or DEFAULT_PG
 
 
+def pg_schema_url(schema: str) -> str:
+    """The test database URL working in one schema (a libpq option, for processes started with CREDBOT_DB)."""
+    from urllib.parse import quote
+
+    base = pg_url()
+    return f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+
+
 def pg_available() -> str | None:
     """None when a server answers, else why not (checked once per session)."""
     if "available" not in _pg:

@@ -28,6 +28,14 @@ from bot.config import Settings
     metavar="SECONDS",
     help="How long a claimed reminder is this process's before another may take it (if this one died).",
 )
+@click.option(
+    "--send-rate",
+    type=click.FloatRange(1, 10_000),
+    default=30.0,
+    show_default=True,
+    metavar="PER_SECOND",
+    help="Outbound messages per second for the whole bot (Telegram allows about 30; more only for load tests).",
+)
 @click.option("--webhook", "webhook_url", metavar="URL", help="Take updates by webhook at this public address.")
 @click.option("--listen", metavar="HOST", help="Webhook mode: address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=click.IntRange(1, 65535), help="Webhook mode: port to listen on [default: 8443].")
@@ -35,6 +43,7 @@ def run_command(
     no_warm_up: bool,
     nudge_every: float,
     claim_lease: float,
+    send_rate: float,
     webhook_url: str | None,
     listen: str | None,
     port: int | None,
@@ -65,7 +74,12 @@ def run_command(
     setup_logging()
     services = make_services(settings.db_path, claim_lease=timedelta(seconds=claim_lease))
     app = build_application(
-        services, settings.token, base_url=settings.api_base_url, warm_up=not no_warm_up, nudge_every=nudge_every
+        services,
+        settings.token,
+        base_url=settings.api_base_url,
+        warm_up=not no_warm_up,
+        nudge_every=nudge_every,
+        send_rate=send_rate,
     )
     try:
         if config is None:

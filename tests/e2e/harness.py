@@ -103,7 +103,7 @@ class World:
     emu: BotApiEmulator
     services: Services
     clock: Clock
-    db_path: Path
+    db_path: Path | str
     app: Any
 
     def chat(self, user_id: int = 1001, **kw: Any) -> Chat:
@@ -128,15 +128,17 @@ async def world(
     clock: Clock | None = None,
     configure: Callable[[Services], None] | None = None,
     app_options: dict[str, Any] | None = None,
+    db: str | Path | None = None,
 ) -> AsyncIterator[World]:
     """Emulator + the real Application (fake encoder for speed: ranking quality has its own tests);
-    `app_options` go to build_application (a short read_timeout for fault runs, say)."""
+    `app_options` go to build_application (a short read_timeout for fault runs, say); `db` another store than a
+    SQLite file in tmp_path (a postgresql:// URL)."""
     own_emu = emu is None
     emulator = emu or BotApiEmulator()
     if own_emu:
         await emulator.start()
     clock = clock or Clock()
-    db_path = tmp_path / "credbot.db"
+    db_path = db if db is not None else tmp_path / "credbot.db"
     services = make_services(db_path, clock=clock, encoder=FakeEncoder(), recommender=shared_recommender())
     if configure:
         configure(services)

@@ -12,14 +12,13 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 from catalog.repository import CatalogRepository
 from sandbox.emulator import BotApiEmulator
 from store.connect import open_engine
 from store.nudges import NudgeStore
 from store.repository import Store
-from tests.conftest import pg_url
+from tests.conftest import pg_schema_url
 from tests.e2e import replicas
 from tests.e2e.harness import run
 from tests.e2e.test_two_senders import midday_zone
@@ -27,12 +26,6 @@ from tests.e2e.test_two_senders import midday_zone
 PEOPLE = 2000
 REPLICAS = 3
 KILL_AFTER = 600  # reminders received before one replica is killed
-
-
-def schema_url(schema: str) -> str:
-    """The test database URL, working in one schema (a libpq option psycopg passes on)."""
-    base = pg_url()
-    return f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
 
 
 def seed(url: str, now: datetime) -> list[int]:
@@ -63,7 +56,7 @@ def is_reminder(emu: BotApiEmulator, s: object) -> bool:
 def test_three_replicas_send_each_reminder_once_and_share_the_rate_limit_when_one_is_killed(
     pg_schema: str, tmp_path: Path
 ) -> None:
-    url = schema_url(pg_schema)
+    url = pg_schema_url(pg_schema)
     now = datetime.now(UTC)
     ids = seed(url, now)
 
@@ -102,12 +95,17 @@ def test_three_replicas_send_each_reminder_once_and_share_the_rate_limit_when_on
             check = open_engine(url)
             try:
 
-                def settled() -> bool:
+                def settled() -> bool:  # every reminder sent, or in flight when its sender died; none claimed
                     count()
-                    left = NudgeStore(check).status_counts()
-                    return not left.get("pending") and not left.get("claimed")
+                    now_ = NudgeStore(check).status_counts()
+                    return not now_.get("claimed") and now_.get("sent", 0) + now_.get("sending", 0) >= PEOPLE
 
-                await emu.wait_until(settled, timeout=600, what="every due reminder sent or given up")
+                try:
+                    await emu.wait_until(settled, timeout=600, what="every due reminder sent or given up")
+                except TimeoutError as err:
+                    logs = "\n---\n".join(r.log[-2500:] for r in reps)
+                    statuses = NudgeStore(check).status_counts()
+                    raise AssertionError(f"{err}; {count()} received; {statuses}; logs:\n{logs}") from None
                 await emu.wait_idle(quiet=1.0, timeout=120)  # time for a second send, if one were coming
                 elapsed = time.monotonic() - started
                 statuses = NudgeStore(check).status_counts()

@@ -111,6 +111,35 @@ def test_a_bad_value_gets_one_line_and_exit_code_2(
     assert not (tmp_path / "args.db").exists()  # answered before opening anything
 
 
+RUN_CASES: list[tuple[list[str], dict[str, str], str]] = [
+    (["run", "--port", "8443"], {}, "--listen and --port need --webhook URL"),
+    (["run", "--listen", "0.0.0.0"], {}, "--listen and --port need --webhook URL"),
+    (["run", "--webhook", "ftp://bot.example.org/tg"], {}, "--webhook must be an https:// address"),
+    (["run", "--webhook", "bot.example.org"], {}, "--webhook must be an https:// address"),
+    (["run", "--webhook", "https://bot.example.org/healthz"], {}, "cannot use the path /healthz"),
+    (["run", "--webhook", "https://bot.example.org/tg", "--port", "70000"], {}, "'--port': 70000 is not in the range"),
+    (["run", "--webhook", "https://x.org/tg"], {"CREDBOT_WEBHOOK_SECRET": "not ok!"}, "CREDBOT_WEBHOOK_SECRET must be"),
+    (["run", "--claim-lease", "0"], {}, "'--claim-lease': 0.0 is not in the range"),
+    (["run", "--send-rate", "0"], {}, "'--send-rate': 0.0 is not in the range"),
+    (["run", "--nudge-every", "soon"], {}, "'--nudge-every'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "env", "says"), RUN_CASES, ids=[" ".join(a)[:60] for a, _, _ in RUN_CASES])
+def test_run_options_that_cannot_work_get_one_line_and_exit_code_2(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str], says: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "A" * 35)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(cli, argv)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("credbot: ") and says in lines[0], result.stderr
+    assert "AAAAAAAA" not in result.stderr  # the token is never echoed
+    assert not (tmp_path / "args.db").exists()  # answered before opening anything
+
+
 def test_a_directory_where_a_file_is_expected_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     for argv in (["catalog", "import", str(tmp_path)], ["eval", "--pool", str(tmp_path)]):
         result = runner.invoke(cli, argv)

@@ -114,3 +114,28 @@ def test_a_429_beyond_the_retries_is_passed_up() -> None:
 
     with pytest.raises(RetryAfter):
         run(scenario())
+
+
+def test_a_booked_turn_lets_the_send_go_at_once_and_a_cancelled_one_is_given_back() -> None:
+    async def scenario() -> tuple[bool, int, int]:
+        limiter = FairLimiter(burst=1, rate=0.001, reserve=0)  # one send, then nothing for a long time
+
+        async def ok() -> bool:
+            return True
+
+        await limiter.book_turn(5)  # the reminder waits for its turn before it is marked "sending" ...
+        sent = await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 5}, None)  # ... then goes
+        waited_after_booked = limiter.waited
+        limiter._credits[6] = 1  # a booking for chat 6 that will not be used
+        limiter.cancel_turn(6)
+        queued = asyncio.ensure_future(limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 6}, None))
+        for _ in range(5):
+            await asyncio.sleep(0)  # let it reach the limiter's queue
+        waited = limiter.waited
+        queued.cancel()
+        await limiter.shutdown()
+        return bool(sent), waited_after_booked, waited
+
+    sent, before, after = run(scenario())
+    assert sent and before == 0  # the booked send did not queue again
+    assert after == 1  # without a booking, chat 6 waits for the (empty) bucket
