@@ -12,6 +12,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from credbot.commands.catalog import catalog_group
+from store.engine import StoreUnavailable
 
 
 class OneLineUsageError(click.UsageError):
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except StoreUnavailable as exc:
+        click.echo(f"credbot: {exc}", err=True)
+        sys.exit(2)
     except ValueError as exc:
         from recommender.encoder import ModelDirError
 

@@ -29,6 +29,15 @@ Row = dict[str, Any]
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
+class StoreUnavailable(RuntimeError):
+    """The database named by CREDBOT_DB cannot be reached: said in one line, without the password."""
+
+
+def redact(url: str) -> str:
+    """A database URL fit for a log or an error: the password, if any, replaced."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
 def is_postgres_url(target: str | Path | None) -> bool:
     return isinstance(target, str) and target.startswith(POSTGRES_PREFIXES)
 
@@ -165,10 +174,12 @@ class PostgresEngine:
     kind: Kind = "postgresql"
     migrated = False  # set by store.connect.ensure_schema
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8, schema: str | None = None) -> None:
+    def __init__(
+        self, url: str, *, min_size: int = 1, max_size: int = 8, schema: str | None = None, connect_timeout: float = 10
+    ) -> None:
         import psycopg  # imported here: SQLite users never pay for it
         from psycopg.rows import dict_row
-        from psycopg_pool import ConnectionPool
+        from psycopg_pool import ConnectionPool, PoolTimeout
 
         self.url = url
         self.schema = schema
@@ -180,9 +191,19 @@ class PostgresEngine:
         kwargs: dict[str, Any] = {"row_factory": dict_row}
         if options:
             kwargs["options"] = options
+        try:  # one direct connection first: a wrong address or password fails at start, with the server's reason
+            psycopg.connect(url, connect_timeout=max(1, int(connect_timeout)), **kwargs).close()
+        except psycopg.Error as err:
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise StoreUnavailable(f"cannot reach the PostgreSQL store at {redact(url)}: {reason}") from None
         self.pool = ConnectionPool(
             url, min_size=min_size, max_size=max_size, kwargs=kwargs, configure=configure, open=True, timeout=30
         )
+        try:
+            self.pool.wait(timeout=connect_timeout)
+        except PoolTimeout:
+            self.pool.close()
+            raise StoreUnavailable(f"the PostgreSQL store at {redact(url)} accepts no more connections") from None
         self._current: contextvars.ContextVar[Any] = contextvars.ContextVar(f"credbot-pg-{id(self)}", default=None)
 
     @contextlib.contextmanager

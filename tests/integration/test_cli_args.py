@@ -175,3 +175,16 @@ def test_the_console_script_answers_the_same_way(tmp_path: Path, argv: list[str]
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("credbot: ") and "Traceback" not in done.stderr
+
+
+def test_an_unreachable_postgresql_store_is_one_line_without_the_password(tmp_path: Path) -> None:
+    url = "postgresql://credbot:s3cret@127.0.0.1:1/credbot"  # port 1: nothing listens there
+    env = {"PATH": "/usr/bin:/bin", "CREDBOT_DB": url, "HF_HUB_OFFLINE": "1"}
+    for argv in (["catalog", "stats"], ["nudges", "status"]):
+        done = subprocess.run(
+            [sys.executable, "-c", f"from credbot.cli import main; main({argv!r})"],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("credbot: cannot reach the PostgreSQL store at postgresql://credbot:***@")
+        assert done.stderr.count("\n") == 1 and "s3cret" not in done.stderr and "Traceback" not in done.stderr
