@@ -47,7 +47,7 @@ def pg_available() -> str | None:
                 conn.execute("select 1")
             _pg["available"] = None
         except Exception as err:  # any reason at all: the tests say which
-            _pg["available"] = f"{NO_SERVER} {pg_url()} ({type(err).__name__}: {str(err).strip()[:120]})"
+            _pg["available"] = f"{NO_SERVER} {pg_url()} ({type(err).__name__}: {' '.join(str(err).split())[:160]})"
     return _pg["available"]  # type: ignore[no-any-return]
 
 
