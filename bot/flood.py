@@ -11,8 +11,9 @@ first (docs/RELIABILITY.md has the measured figure).
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, replace
 from typing import Any
+
+from bot.bucket import TokenBucket
 
 BURST = 10.0
 RATE = 3.0  # messages per second, sustained: faster than anyone types or taps
@@ -20,28 +21,12 @@ NOTICE_EVERY = 10.0  # seconds between two "slow down" notes to one person
 VERDICTS_KEPT = 10_000  # screened updates whose verdict waits for the guard; the oldest are forgotten first
 
 
-@dataclass(frozen=True, slots=True)
-class Bucket:
-    tokens: float = BURST
-    at: float = 0.0  # monotonic seconds of the last update
-    noticed_at: float = float("-inf")
-
-    def take(self, now: float, burst: float = BURST, rate: float = RATE) -> tuple[Bucket, bool]:
-        """(new state, allowed): refill for the time passed, then spend one token if there is one."""
-        tokens = min(burst, self.tokens + max(0.0, now - self.at) * rate)
-        if tokens >= 1.0:
-            return replace(self, tokens=tokens - 1.0, at=now), True
-        return replace(self, tokens=tokens, at=now), False
-
-    def should_notice(self, now: float) -> bool:
-        return now - self.noticed_at >= NOTICE_EVERY
-
-
 class FloodGate:
     """The buckets of everyone seen recently (in memory: a restart forgives everyone, which is fine)."""
 
     def __init__(self, limit: int = 50_000, *, burst: float = BURST, rate: float = RATE) -> None:
-        self.buckets: dict[int, Bucket] = {}
+        self.buckets: dict[int, TokenBucket] = {}  # per sender; `at` is the time of their last update
+        self.noticed: dict[int, float] = {}  # when each was last told to slow down
         self.limit = limit
         self.burst, self.rate = burst, rate
         self.dropped = 0
@@ -52,13 +37,15 @@ class FloodGate:
         """(allowed, tell them to slow down now)."""
         if len(self.buckets) > self.limit:  # forget the idle ones rather than grow without bound
             self.buckets = {u: b for u, b in self.buckets.items() if now - b.at < self.burst / self.rate}
-        bucket, allowed = self.buckets.get(user_id, Bucket(tokens=self.burst, at=now)).take(now, self.burst, self.rate)
+            self.noticed = {u: t for u, t in self.noticed.items() if u in self.buckets}
+        fresh = TokenBucket(self.burst, now, self.burst, self.rate)
+        bucket, allowed = self.buckets.get(user_id, fresh).take(now)
         notice = False
         if not allowed:
             self.dropped += 1
-            notice = bucket.should_notice(now)
+            notice = now - self.noticed.get(user_id, float("-inf")) >= NOTICE_EVERY
             if notice:
-                bucket = replace(bucket, noticed_at=now)
+                self.noticed[user_id] = now
         self.buckets[user_id] = bucket
         return allowed, notice
 

@@ -20,13 +20,13 @@ import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.bucket import TokenBucket
 from store.budget import SharedBudget
 
 log = logging.getLogger("credbot.ratelimit")
@@ -42,30 +42,6 @@ MAX_RETRIES = 3  # a 429 is waited out (retry_after) this many times before the 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class Allowance:
-    """Sends available now, refilled at `rate` per second up to `burst` (a token bucket, clock passed in)."""
-
-    tokens: float
-    at: float
-    burst: float = BURST
-    rate: float = RATE
-
-    def refilled(self, now: float) -> Allowance:
-        return replace(self, tokens=min(self.burst, self.tokens + max(0.0, now - self.at) * self.rate), at=now)
-
-    def wait(self, now: float, keep: float = 0.0) -> float:
-        """Seconds until one send is allowed with `keep` left over (0 when it is now)."""
-        return max(0.0, (1.0 + keep - self.refilled(now).tokens) / self.rate)
-
-    def take(self, now: float, keep: float = 0.0) -> tuple[Allowance, bool]:
-        """Spend one send if `keep` would still be left (a busy chat keeps the reserve for new ones)."""
-        full = self.refilled(now)
-        if full.tokens >= 1.0 + keep:
-            return replace(full, tokens=full.tokens - 1.0), True
-        return full, False
-
-
 class FairLimiter(BaseRateLimiter[int]):
     def __init__(
         self,
@@ -79,7 +55,7 @@ class FairLimiter(BaseRateLimiter[int]):
     ) -> None:
         self.clock = clock
         self.shared = shared
-        self.allowance = Allowance(burst, clock(), burst, rate)
+        self.allowance = TokenBucket(burst, clock(), burst, rate)
         self.reserve = min(reserve, max(0.0, burst - 1.0))
         self._recent: dict[int, deque[float]] = {}  # each chat's last FRESH_SENDS send times
         self.max_retries = max_retries

@@ -8,7 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.flood import BURST, Bucket, FloodGate
+from bot.bucket import TokenBucket
+from bot.flood import BURST, RATE, FloodGate
 from bot.handlers.guard import SLOW_DOWN
 from sandbox.emulator import BotApiEmulator
 from store.engine import Engine
@@ -27,7 +28,7 @@ def test_the_bucket_allows_a_burst_then_the_sustained_rate_and_notices_rarely() 
     notices = [gate.admit(1, 0.01 * i)[1] for i in range(50)]
     assert notices.count(True) <= 1  # one "slow down" per NOTICE_EVERY seconds, not one per message
     assert gate.admit(2, 0.0) == (True, False)  # someone else is not affected
-    later, ok = Bucket(tokens=0.0, at=0.0).take(10.0)
+    later, ok = TokenBucket(0.0, 0.0, BURST, RATE).take(10.0)
     assert ok and later.tokens <= BURST  # refills with time, never above the burst
 
 

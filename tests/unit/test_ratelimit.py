@@ -10,12 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram.error import RetryAfter
 
-from bot.ratelimit import BURST, RATE, Allowance, FairLimiter
+from bot.bucket import TokenBucket
+from bot.ratelimit import BURST, RATE, FairLimiter
 
 
 @given(st.lists(st.floats(min_value=0, max_value=5, allow_nan=False), min_size=1, max_size=300))
 def test_no_one_second_window_holds_more_than_thirty_sends(asks: list[float]) -> None:
-    allowance, sent = Allowance(BURST, 0.0), []
+    allowance, sent = TokenBucket(BURST, 0.0, BURST, RATE), []
     for now in sorted(asks):
         allowance, ok = allowance.take(now)
         if ok:
@@ -26,11 +27,11 @@ def test_no_one_second_window_holds_more_than_thirty_sends(asks: list[float]) ->
 
 
 def test_the_wait_is_the_time_to_the_next_whole_send() -> None:
-    empty = Allowance(0.0, 10.0, burst=4, rate=20)
+    empty = TokenBucket(0.0, 10.0, burst=4, rate=20)
     assert empty.wait(10.0) == pytest.approx(0.05)
     assert empty.wait(10.05) == pytest.approx(0.0)
     assert empty.take(10.01)[1] is False and empty.take(10.06)[1] is True
-    assert Allowance(4.0, 0.0, burst=4, rate=20).refilled(100.0).tokens == 4.0  # never above the burst
+    assert TokenBucket(4.0, 0.0, burst=4, rate=20).refilled(100.0).tokens == 4.0  # never above the burst
 
 
 def run(coro: Any) -> Any:
