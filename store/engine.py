@@ -95,7 +95,20 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
 # ------------------------------------------------------------------------------------------------------ SQLite
 
 
-class SqliteEngine:
+class _Statements:
+    """The statements written once for both engines, on top of each engine's execute / execute_many / atomic."""
+
+    def insert_all(self: Any, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        return _insert_each(self, table, rows)
+
+    def update(self: Any, table: str, row_id: Any, fields: Mapping[str, Any]) -> int:
+        return _update(self, table, row_id, fields)
+
+    def upsert_all(self: Any, table: str, rows: Iterable[Mapping[str, Any]], pk: Sequence[str]) -> int:
+        return _upsert_each(self, table, rows, pk)
+
+
+class SqliteEngine(_Statements):
     """The embedded default: one sqlite-utils Database (one connection, shared by the event loop and a worker
     thread as before). `sqlite` is the Database itself, for the SQLite-only parts (its migrations, FTS)."""
 
@@ -118,15 +131,6 @@ class SqliteEngine:
         with self.atomic():
             cursor = self.sqlite.execute(_insert_sql(table, list(row)), list(row.values()))
             return int(cursor.lastrowid or 0)
-
-    def insert_all(self, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
-        return _insert_each(self, table, rows)
-
-    def update(self, table: str, row_id: Any, fields: Mapping[str, Any]) -> int:
-        return _update(self, table, row_id, fields)
-
-    def upsert_all(self, table: str, rows: Iterable[Mapping[str, Any]], pk: Sequence[str]) -> int:
-        return _upsert_each(self, table, rows, pk)
 
     def execute_many(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
         with self.sqlite.atomic():
@@ -166,7 +170,7 @@ def to_pyformat(sql: str) -> str:
     return _TOKEN.sub(swap, sql)
 
 
-class PostgresEngine:
+class PostgresEngine(_Statements):
     """PostgreSQL through a psycopg connection pool. Outside `atomic()` each statement borrows a connection in
     autocommit mode; inside, one connection holds the transaction for the block (per thread and task, through a
     context variable), so a worker thread and the event loop never share one."""
@@ -232,15 +236,6 @@ class PostgresEngine:
         with self._connection() as conn:
             found = conn.execute(to_pyformat(_insert_sql(table, list(row)) + " returning id"), list(row.values()))
             return int(found.fetchone()["id"])
-
-    def insert_all(self, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
-        return _insert_each(self, table, rows)
-
-    def update(self, table: str, row_id: Any, fields: Mapping[str, Any]) -> int:
-        return _update(self, table, row_id, fields)
-
-    def upsert_all(self, table: str, rows: Iterable[Mapping[str, Any]], pk: Sequence[str]) -> int:
-        return _upsert_each(self, table, rows, pk)
 
     def execute_many(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
         with self.atomic(), self._connection() as conn, conn.cursor() as cursor:
