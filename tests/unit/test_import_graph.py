@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("catalog", "recommender", "bot", "store", "credbot", "sandbox")
+PACKAGES = ("catalog", "recommender", "bot", "store", "credbot", "sandbox", "webapp")
 
 Graph = dict[str, dict[str, str]]  # module -> {imported module: where the first such import is, "path:line"}
 
