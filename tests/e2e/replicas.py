@@ -8,6 +8,7 @@ import contextlib
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sandbox.emulator import BotApiEmulator
@@ -57,12 +58,31 @@ class Replica:
         if not any(text in line for line in self.lines):
             raise AssertionError(f"the process ended ({self.proc.returncode}) before logging {text!r}:\n{self.log}")
 
+    def kill(self) -> None:
+        """For a test's `finally`: no process outlives the test, whatever failed."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+
     async def stop(self, sig: int = signal.SIGTERM, *, timeout: float = 120) -> int:
         with contextlib.suppress(ProcessLookupError):
             self.proc.send_signal(sig)
         code = await asyncio.wait_for(self.proc.wait(), timeout)
         await self._reader
         return code
+
+
+@contextlib.asynccontextmanager
+async def cleanup(replicas: list[Replica]) -> AsyncIterator[list[Replica]]:
+    """Kill whatever is still running of `replicas` when the block ends, passed or failed."""
+    try:
+        yield replicas
+    finally:
+        for r in replicas:
+            r.kill()
+        for r in replicas:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(r.proc.wait(), 30)
 
 
 async def start(

@@ -62,77 +62,77 @@ def test_three_replicas_send_each_reminder_once_and_share_the_rate_limit_when_on
 
     async def scenario() -> dict[str, float]:
         async with BotApiEmulator(global_rate_limit=30) as emu:
-            for user_id in ids:
-                emu.meet(user_id, f"R{user_id}")
-            received: Counter[int] = Counter()
-            seen = 0
+            reps: list[replicas.Replica] = []
+            async with replicas.cleanup(reps):
+                for user_id in ids:
+                    emu.meet(user_id, f"R{user_id}")
+                received: Counter[int] = Counter()
+                seen = 0
 
-            def count() -> int:
-                nonlocal seen
-                for s in emu.sent[seen:]:
-                    if is_reminder(emu, s):
-                        received[s.chat_id] += 1
-                seen = len(emu.sent)
-                return sum(received.values())
+                def count() -> int:
+                    nonlocal seen
+                    for s in emu.sent[seen:]:
+                        if is_reminder(emu, s):
+                            received[s.chat_id] += 1
+                    seen = len(emu.sent)
+                    return sum(received.values())
 
-            ports = [replicas.free_port() for _ in range(REPLICAS)]
-            started = time.monotonic()
-            reps = [
-                await replicas.start(emu, url, "--nudge-every", "0.5", "--claim-lease", "5", port=port)
-                for port in ports
-            ]
-            for r in reps:
-                await r.wait_log("credbot is up")
-            try:
-                await emu.wait_until(lambda: count() >= KILL_AFTER, timeout=300, what=f"{KILL_AFTER} reminders")
-            except TimeoutError as err:
-                logs = "\n---\n".join(r.log[-2500:] for r in reps)
-                raise AssertionError(f"{err}; {count()} received; replica logs:\n{logs}") from None
-            victim = reps[1]
-            assert await victim.stop(signal.SIGKILL) == -signal.SIGKILL
-            killed_at = count()
-
-            check = open_engine(url)
-            try:
-
-                def settled() -> bool:  # every reminder sent, or in flight when its sender died; none claimed
-                    count()
-                    now_ = NudgeStore(check).status_counts()
-                    return not now_.get("claimed") and now_.get("sent", 0) + now_.get("sending", 0) >= PEOPLE
-
+                ports = [replicas.free_port() for _ in range(REPLICAS)]
+                started = time.monotonic()
+                for port in ports:
+                    reps.append(await replicas.start(emu, url, "--nudge-every", "0.5", "--claim-lease", "5", port=port))
+                for r in reps:
+                    await r.wait_log("credbot is up")
                 try:
-                    await emu.wait_until(settled, timeout=600, what="every due reminder sent or given up")
+                    await emu.wait_until(lambda: count() >= KILL_AFTER, timeout=300, what=f"{KILL_AFTER} reminders")
                 except TimeoutError as err:
                     logs = "\n---\n".join(r.log[-2500:] for r in reps)
-                    statuses = NudgeStore(check).status_counts()
-                    raise AssertionError(f"{err}; {count()} received; {statuses}; logs:\n{logs}") from None
-                await emu.wait_idle(quiet=1.0, timeout=120)  # time for a second send, if one were coming
-                elapsed = time.monotonic() - started
-                statuses = NudgeStore(check).status_counts()
-                stuck = {r["user_id"] for r in NudgeStore(check).rows(status="sending")}
-            finally:
-                check.close()
-            for r in reps[:1] + reps[2:]:
-                assert await r.stop(signal.SIGTERM) == 0, r.log[-3000:]
-            count()
+                    raise AssertionError(f"{err}; {count()} received; replica logs:\n{logs}") from None
+                victim = reps[1]
+                assert await victim.stop(signal.SIGKILL) == -signal.SIGKILL
+                killed_at = count()
 
-            duplicated = {u: n for u, n in received.items() if n > 1}
-            lost = {u for u in ids if received[u] == 0}
-            assert duplicated == {}, duplicated
-            assert lost <= stuck and len(stuck) <= 1, (lost, stuck, statuses)  # only the one in flight at the kill
-            assert statuses.get("sent", 0) + len(stuck) == PEOPLE, statuses
-            too_many = [e for e in emu.errors if e[1] == 429]
-            assert too_many == [], too_many[:5]
-            return {
-                "reminders": PEOPLE,
-                "received": sum(received.values()),
-                "received_before_kill": killed_at,
-                "lost": len(lost),
-                "duplicated": len(duplicated),
-                "http_429": len(too_many),
-                "seconds": round(elapsed, 1),
-                "per_second": round(sum(received.values()) / elapsed, 1),
-            }
+                check = open_engine(url)
+                try:
+
+                    def settled() -> bool:  # every reminder sent, or in flight when its sender died; none claimed
+                        count()
+                        now_ = NudgeStore(check).status_counts()
+                        return not now_.get("claimed") and now_.get("sent", 0) + now_.get("sending", 0) >= PEOPLE
+
+                    try:
+                        await emu.wait_until(settled, timeout=600, what="every due reminder sent or given up")
+                    except TimeoutError as err:
+                        logs = "\n---\n".join(r.log[-2500:] for r in reps)
+                        statuses = NudgeStore(check).status_counts()
+                        raise AssertionError(f"{err}; {count()} received; {statuses}; logs:\n{logs}") from None
+                    await emu.wait_idle(quiet=1.0, timeout=120)  # time for a second send, if one were coming
+                    elapsed = time.monotonic() - started
+                    statuses = NudgeStore(check).status_counts()
+                    stuck = {r["user_id"] for r in NudgeStore(check).rows(status="sending")}
+                finally:
+                    check.close()
+                for r in reps[:1] + reps[2:]:
+                    assert await r.stop(signal.SIGTERM) == 0, r.log[-3000:]
+                count()
+
+                duplicated = {u: n for u, n in received.items() if n > 1}
+                lost = {u for u in ids if received[u] == 0}
+                assert duplicated == {}, duplicated
+                assert lost <= stuck and len(stuck) <= 1, (lost, stuck, statuses)  # only the one in flight at the kill
+                assert statuses.get("sent", 0) + len(stuck) == PEOPLE, statuses
+                too_many = [e for e in emu.errors if e[1] == 429]
+                assert too_many == [], too_many[:5]
+                return {
+                    "reminders": PEOPLE,
+                    "received": sum(received.values()),
+                    "received_before_kill": killed_at,
+                    "lost": len(lost),
+                    "duplicated": len(duplicated),
+                    "http_429": len(too_many),
+                    "seconds": round(elapsed, 1),
+                    "per_second": round(sum(received.values()) / elapsed, 1),
+                }
 
     figures = run(scenario())
     print("replicas:", figures)

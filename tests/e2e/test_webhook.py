@@ -33,55 +33,58 @@ def test_webhook_takes_only_signed_updates_answers_once_and_finishes_in_flight_w
 
     async def scenario() -> None:
         async with BotApiEmulator() as emu:
-            replica = await replicas.start(emu, db, port=port)
-            await replica.wait_log("credbot is up")
-            await emu.wait_until(lambda: emu.webhook is not None, timeout=60, what="setWebhook")
-            status, body = await health(port)
-            assert status == 200 and body["ok"] and body["mode"] == "webhook" and body["store"] == "sqlite"
-            assert emu.webhook == {"url": replica.url, "secret_token": webhook_secret(emu.token)}
-            assert emu.token not in json.dumps(emu.webhook)  # the secret is derived, never the token itself
-            emu.deliver_to([replica.url])
+            reps: list[replicas.Replica] = []
+            async with replicas.cleanup(reps):
+                replica = await replicas.start(emu, db, port=port)
+                reps.append(replica)
+                await replica.wait_log("credbot is up")
+                await emu.wait_until(lambda: emu.webhook is not None, timeout=60, what="setWebhook")
+                status, body = await health(port)
+                assert status == 200 and body["ok"] and body["mode"] == "webhook" and body["store"] == "sqlite"
+                assert emu.webhook == {"url": replica.url, "secret_token": webhook_secret(emu.token)}
+                assert emu.token not in json.dumps(emu.webhook)  # the secret is derived, never the token itself
+                emu.deliver_to([replica.url])
 
-            # unsigned, wrongly signed and malformed posts change nothing
-            update = {"update_id": 999_001, "message": {"message_id": 1, "date": 0, "text": "/start",
-                                                        "chat": {"id": 42, "type": "private"}}}  # fmt: skip
-            async with aiohttp.ClientSession() as session:
-                for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: emu.token}):
-                    async with session.post(replica.url, json=update, headers=headers) as answer:
-                        assert answer.status == 403
-                good = {SECRET_HEADER: webhook_secret(emu.token)}
-                for body_bytes in (b"not json", b"[1, 2]", b'{"update_id": "x"}'):
-                    async with session.post(replica.url, data=body_bytes, headers=good) as answer:
-                        assert answer.status == 400
-            assert replies_to(emu, 42) == []
+                # unsigned, wrongly signed and malformed posts change nothing
+                update = {"update_id": 999_001, "message": {"message_id": 1, "date": 0, "text": "/start",
+                                                            "chat": {"id": 42, "type": "private"}}}  # fmt: skip
+                async with aiohttp.ClientSession() as session:
+                    for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: emu.token}):
+                        async with session.post(replica.url, json=update, headers=headers) as answer:
+                            assert answer.status == 403
+                    good = {SECRET_HEADER: webhook_secret(emu.token)}
+                    for body_bytes in (b"not json", b"[1, 2]", b'{"update_id": "x"}'):
+                        async with session.post(replica.url, data=body_bytes, headers=good) as answer:
+                            assert answer.status == 400
+                assert replies_to(emu, 42) == []
 
-            # a real conversation through the webhook, and a retried update handled once
-            start = len(emu.sent)
-            emu.send_text(5001, "/start", first_name="Web")
-            await emu.wait_for(lambda s: s.chat_id == 5001, start=start, timeout=60)
-            await emu.wait_idle(quiet=0.3, timeout=60)
-            assert replies_to(emu, 5001, start)
-            mark = len(emu.sent)
-            delivered = emu.webhook_stats["delivered"]
-            emu.redeliver(emu.last_update_id)  # Telegram sends it again (it thought the first try failed)
-            await emu.wait_until(lambda: emu.webhook_stats["delivered"] > delivered, timeout=60, what="redelivery")
-            await emu.wait_idle(quiet=0.5, timeout=60)
-            assert replies_to(emu, 5001, mark) == []  # taken again, and nothing done with it
+                # a real conversation through the webhook, and a retried update handled once
+                start = len(emu.sent)
+                emu.send_text(5001, "/start", first_name="Web")
+                await emu.wait_for(lambda s: s.chat_id == 5001, start=start, timeout=60)
+                await emu.wait_idle(quiet=0.3, timeout=60)
+                assert replies_to(emu, 5001, start)
+                mark = len(emu.sent)
+                delivered = emu.webhook_stats["delivered"]
+                emu.redeliver(emu.last_update_id)  # Telegram sends it again (it thought the first try failed)
+                await emu.wait_until(lambda: emu.webhook_stats["delivered"] > delivered, timeout=60, what="redelivery")
+                await emu.wait_idle(quiet=0.5, timeout=60)
+                assert replies_to(emu, 5001, mark) == []  # taken again, and nothing done with it
 
-            # several people at once, then SIGTERM as soon as their updates are taken: each still gets a reply
-            mark = len(emu.sent)
-            delivered = emu.webhook_stats["delivered"]
-            people = list(range(5101, 5111))
-            for user_id in people:
-                emu.send_text(user_id, "/start", first_name=f"P{user_id}")
-            await emu.wait_until(
-                lambda: emu.webhook_stats["delivered"] >= delivered + len(people), timeout=60, what="all delivered"
-            )
-            code = await replica.stop(signal.SIGTERM)
-            assert code == 0, replica.log[-3000:]
-            missing = [u for u in people if not replies_to(emu, u, mark)]
-            assert missing == [], (missing, replica.log[-3000:])
-            assert "finishing" in replica.log  # it said it was draining, and did
-            assert emu.token not in replica.log
+                # several people at once, then SIGTERM as soon as their updates are taken: each still gets a reply
+                mark = len(emu.sent)
+                delivered = emu.webhook_stats["delivered"]
+                people = list(range(5101, 5111))
+                for user_id in people:
+                    emu.send_text(user_id, "/start", first_name=f"P{user_id}")
+                await emu.wait_until(
+                    lambda: emu.webhook_stats["delivered"] >= delivered + len(people), timeout=60, what="all delivered"
+                )
+                code = await replica.stop(signal.SIGTERM)
+                assert code == 0, replica.log[-3000:]
+                missing = [u for u in people if not replies_to(emu, u, mark)]
+                assert missing == [], (missing, replica.log[-3000:])
+                assert "finishing" in replica.log  # it said it was draining, and did
+                assert emu.token not in replica.log
 
     run(scenario())
