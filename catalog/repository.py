@@ -82,6 +82,11 @@ def _row(credential: Credential) -> dict[str, Any]:
     return row
 
 
+def from_row(row: dict[str, Any]) -> Credential:
+    """A credential from one row of the credentials table (selected with COLUMNS)."""
+    return _credential(row)
+
+
 def _credential(row: dict[str, Any]) -> Credential:
     data = dict(row)
     data.pop("content_hash", None)
