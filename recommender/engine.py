@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -532,6 +533,32 @@ class Recommender:
         phrase_sims = self.space.vectors @ qvec  # goal vs every skill phrase: targeting, phrase fit, reasons
         targeting = self.targeting(profile, qvec if profile.goal else None, phrase_sims if profile.goal else None)
         return Reading(query, qvec, phrase_sims, targeting)
+
+    def fit_scores(self, profile: Profile, *, today: date, ids: Iterable[str]) -> dict[str, float]:
+        """How well each listed record fits the person, for an order over a whole list (the Mini App's "fit for
+        me"): the weighted parts `recommend` uses, less those it computes for its candidates only (skill
+        coverage, exact phrase fit, diversity); one model call and one pass over the listed records."""
+        chosen = [i for i in ids if i in self.by_id]
+        if not chosen:
+            return {}
+        w = self.weights
+        idx = np.array([self.by_id[i] for i in chosen], dtype=np.int64)
+        reading = self.read(profile)
+        lex_query = " ".join([reading.text if profile.goal else profile.role, *reading.targeting.missing_skills[:10]])
+        budget_usd = None if profile.budget is None else to_usd(profile.budget, profile.currency)
+        cols = self.columns
+        parts: dict[str, Any] = {
+            "semantic": (self.vectors[idx] @ reading.vector).astype(np.float64),
+            "lexical": self.lexical.scores(lex_query)[idx].astype(np.float64),
+            "coverage": 0.0,
+            "time": scoring.time_fits(cols.hours[idx], profile.available_hours(today), w.time_steepness),
+            "level": scoring.level_fits(cols.level[idx], profile.level),
+            "cost": scoring.cost_fits(cols.cost_usd[idx], budget_usd),
+            "format": scoring.format_fits(cols.format[idx], profile.format),
+            "substance": cols.substance[idx],
+        }
+        scores = np.asarray(scoring.combine(parts, w), dtype=np.float64)
+        return {cid: float(x) for cid, x in zip(chosen, scores, strict=True)}
 
     def recommend(
         self,

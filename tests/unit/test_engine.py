@@ -613,3 +613,16 @@ def test_with_no_language_set_records_in_the_language_written_in_come_first() ->
     assert ids.index("a-sql") < ids.index("a-sql-es")
     asked = engine.recommend(Profile(goal="aprender sql", language="es"), today=TODAY).picks
     assert [p.credential.id for p in asked] == ["a-sql-es"]
+
+
+def test_fit_scores_order_a_whole_list_as_the_picks_do(engine: Recommender) -> None:
+    every = [c.id for c in sample_catalog()]
+    scores = engine.fit_scores(ANALYST, today=TODAY, ids=[*every, "not-in-the-catalog"])
+    assert set(scores) == set(every)  # unknown ids are left out, every known one scored
+    ranked = sorted(scores, key=lambda i: -scores[i])
+    top = ids(engine.recommend(ANALYST, today=TODAY, top_k=1))[0]
+    assert top in ranked[:3]  # the best pick is near the top of the full order too
+    assert engine.fit_scores(ANALYST, today=TODAY, ids=[]) == {}
+    free = engine.fit_scores(ANALYST.with_(budget=0), today=TODAY, ids=every)
+    paid = [c.id for c in sample_catalog() if c.cost > 0]
+    assert all(free[i] <= scores[i] for i in paid)  # a budget of 0 lowers what costs money
