@@ -157,7 +157,7 @@ def search(engine: Engine, q: CatalogQuery, fit: Fit | None = None) -> Page:
         by_id = {r["id"]: r for r in _rows(engine, ranked)}
         items = [from_row(by_id[i]) for i in ranked if i in by_id]
         return Page(items, total, min(q.page, pages), pages, {i: scores.get(i, 0.0) for i in ranked})
-    order = {"hours": "hours asc, id", "cost": "cost asc, hours asc, id", "title": "title, id"}.get(q.sort, "id")
+    order = {"hours": "hours asc, id", "cost": "cost asc, hours asc, id"}.get(q.sort, "title, id")  # fit: see above
     rows = engine.query(
         f"select {COLUMNS} from credentials{where} order by {order} limit ? offset ?", [*params, q.per_page, offset]
     )

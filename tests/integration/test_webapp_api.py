@@ -1,0 +1,102 @@
+"""The Mini App's API over HTTP: 401 without valid initData, the catalog page, an offering, my picks, each only
+ever the signed person's own."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.runtime import make_services
+from bot.services import Services
+from tests.e2e.harness import Clock, shared_recommender
+from tests.e2e.replicas import free_port
+from tests.fakes import FakeEncoder
+from webapp.auth import sign
+from webapp.server import MiniApp
+
+TOKEN = "123456:" + "T" * 35
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+ANA, BEN = 7001, 7002
+
+
+def header(user_id: int, *, token: str = TOKEN, at: datetime = NOW) -> dict[str, str]:
+    return {"Authorization": "tma " + sign(token, {"id": user_id, "first_name": "P"}, at)}
+
+
+@contextlib.asynccontextmanager
+async def serving(services: Services) -> AsyncIterator[str]:
+    runner = web.AppRunner(MiniApp(services, TOKEN).web_app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}/app/api"
+    finally:
+        await runner.cleanup()
+
+
+def test_the_api_answers_only_the_signed_person_and_only_about_them(tmp_path: Path) -> None:
+    services = make_services(
+        tmp_path / "web.db", clock=Clock(NOW), encoder=FakeEncoder(), recommender=shared_recommender()
+    )
+    store = services.store
+    for uid in (ANA, BEN):
+        store.touch_user(uid, uid, "P", "en", NOW)
+    store.save_profile(ANA, {"role": "teacher", "goal": "data analyst", "hours_per_week": 5}, NOW)
+    some = services.catalog.all()[:3]
+    store.record_shown(ANA, [(c.id, 1.0 - i / 10) for i, c in enumerate(some)], NOW)
+    store.enroll(ANA, some[0].id, some[0].hours or 10, date(2026, 12, 1), date(2027, 2, 1), NOW)
+
+    async def scenario() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        async with serving(services) as base, aiohttp.ClientSession() as http:
+
+            async def get(path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+                async with http.get(base + path, headers=headers or {}) as answer:
+                    return answer.status, await answer.json()
+
+            stale = NOW - timedelta(days=2)
+            for headers in ({}, {"Authorization": "Bearer x"}, header(ANA, token="1:" + "X" * 35),
+                            header(ANA, at=stale), {"Authorization": "tma user=1&hash=00"}):  # fmt: skip
+                for path in ("/catalog", "/picks", f"/offering/{some[0].id}", "/facets"):
+                    status, body = await get(path, headers)
+                    assert status == 401 and body["error"] == "unauthorized", (path, headers, body)
+
+            status, page = await get("/catalog?sort=title&per_page=5", header(ANA))
+            assert status == 200 and page["total"] == services.catalog.count() and len(page["items"]) == 5
+            status, free = await get("/catalog?free=1&sort=hours&per_page=50", header(ANA))
+            assert status == 200 and all(c["cost"] == 0 for c in free["items"])
+            assert [c["hours"] for c in free["items"]] == sorted(c["hours"] for c in free["items"])
+            status, bad = await get("/catalog?sort=random", header(ANA))
+            assert status == 400 and "sort must be one of" in bad["why"]
+
+            status, mine = await get("/catalog?sort=fit&per_page=10", header(ANA))
+            fits = [c["fit"] for c in mine["items"]]
+            assert status == 200 and mine["sort"] == "fit" and fits == sorted(fits, reverse=True)
+            status, theirs = await get("/catalog?sort=fit&per_page=10", header(BEN))
+            assert status == 200 and theirs["sort"] == "title"  # no answers yet: no fit to sort by
+
+            status, offer = await get(f"/offering/{some[0].id}", header(ANA))
+            assert status == 200 and offer["id"] == some[0].id and offer["enrolled"] is True
+            assert offer["source_line"] and offer["as_of"]
+            status, offer = await get(f"/offering/{some[0].id}", header(BEN))
+            assert status == 200 and offer["enrolled"] is False  # Ben sees the offering, not Ana's enrollment
+            status, _ = await get("/offering/no-such-thing", header(ANA))
+            assert status == 404
+
+            status, picks = await get("/picks", header(ANA))
+            assert status == 200 and [c["id"] for c in picks["items"]] == [c.id for c in some]
+            status, picks = await get("/picks", header(BEN))
+            assert status == 200 and picks["items"] == []
+            out["facets"] = (await get("/facets", header(ANA)))[1]
+        return out
+
+    found = asyncio.run(scenario())
+    assert "curated" in found["facets"]["source"] and found["facets"]["level"]

@@ -1,0 +1,107 @@
+"""The Mini App's JSON API (aiohttp): the catalog page, one offering, my picks, each for the person whose signed
+`initData` comes with the request.
+
+Every request carries `Authorization: tma <initData>` (the Mini App convention); without valid data the answer is
+401 and nothing else. The person is always the one the data was signed for: no route takes a user id, so one
+person can never ask for another's rows. Handlers parse, call the query or the store, and answer JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import Any
+
+from aiohttp import web
+
+from bot.onboarding import profile_from_draft
+from bot.services import Services
+from catalog.provenance import source_line, source_name
+from catalog.schema import Credential
+from webapp.auth import InvalidInitData, WebAppUser, verify
+from webapp.catalog_query import Fit, QueryError, facets, parse_query, search
+
+log = logging.getLogger("credbot.webapp")
+
+PREFIX = "/app"
+USER = web.RequestKey("user", WebAppUser)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def card(c: Credential) -> dict[str, Any]:
+    """What a list row or an offering page shows of a record: every field, and where its facts come from."""
+    return {**c.to_dict(), "source_name": source_name(c), "source_line": source_line(c)}
+
+
+class MiniApp:
+    def __init__(self, services: Services, token: str) -> None:
+        self.services, self.token = services, token
+
+    def web_app(self) -> web.Application:
+        app = web.Application(middlewares=[self.authenticate], client_max_size=64 * 1024)
+        app.router.add_get(f"{PREFIX}/api/catalog", self.catalog)
+        app.router.add_get(f"{PREFIX}/api/facets", self.facets)
+        app.router.add_get(f"{PREFIX}/api/offering/{{credential_id}}", self.offering)
+        app.router.add_get(f"{PREFIX}/api/picks", self.picks)
+        return app
+
+    @web.middleware
+    async def authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(f"{PREFIX}/api/"):
+            scheme, _, data = request.headers.get("Authorization", "").partition(" ")
+            try:
+                if scheme.lower() != "tma":
+                    raise InvalidInitData("no initData")
+                request[USER] = verify(data.strip(), self.token, self.services.now())
+            except InvalidInitData as err:
+                return web.json_response({"error": "unauthorized", "why": str(err)}, status=401)
+        return await handler(request)
+
+    def _fit(self, user: WebAppUser) -> Fit | None:
+        """The person's own ranking, when they have answered the questions (else the page sorts by title)."""
+        latest = self.services.store.latest_profile(user.id)
+        if latest is None:
+            return None
+        profile = profile_from_draft(latest[1])
+        today: date = self.services.today()
+        recommender = self.services.recommender()
+
+        def fit(ids: Sequence[str]) -> dict[str, float]:
+            return recommender.fit_scores(profile, today=today, ids=ids)
+
+        return fit
+
+    async def catalog(self, request: web.Request) -> web.Response:
+        try:
+            query = parse_query(request.query)
+        except QueryError as err:
+            return web.json_response({"error": "bad query", "why": str(err)}, status=400)
+        user = request[USER]
+        fit = self._fit(user) if query.sort == "fit" else None
+        page = await asyncio.to_thread(search, self.services.db, query, fit)
+        return web.json_response(
+            {
+                "items": [card(c) | {"fit": page.scores.get(c.id)} for c in page.items],
+                "total": page.total,
+                "page": page.page,
+                "pages": page.pages,
+                "sort": query.sort if query.sort != "fit" or fit is not None else "title",
+            }
+        )
+
+    async def facets(self, request: web.Request) -> web.Response:
+        return web.json_response(await asyncio.to_thread(facets, self.services.db))
+
+    async def offering(self, request: web.Request) -> web.Response:
+        found = self.services.credential(request.match_info["credential_id"])
+        if found is None:
+            return web.json_response({"error": "not found"}, status=404)
+        user = request[USER]
+        enrolled = [e for e in self.services.store.enrollments(user.id) if e.credential_id == found.id]
+        return web.json_response(card(found) | {"enrolled": bool(enrolled and enrolled[0].status.active)})
+
+    async def picks(self, request: web.Request) -> web.Response:
+        user = request[USER]
+        return web.json_response({"items": [card(c) for c in self.services.last_picks(user.id)]})
