@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.enrolling import Result, enroll_by
 from bot.onboarding import profile_from_draft
 from bot.services import Services
 from catalog.provenance import source_line, source_name
@@ -45,6 +46,7 @@ class MiniApp:
         app.router.add_get(f"{PREFIX}/api/facets", self.facets)
         app.router.add_get(f"{PREFIX}/api/offering/{{credential_id}}", self.offering)
         app.router.add_get(f"{PREFIX}/api/picks", self.picks)
+        app.router.add_post(f"{PREFIX}/api/enroll", self.enroll)
         return app
 
     @web.middleware
@@ -101,6 +103,27 @@ class MiniApp:
         user = request[USER]
         enrolled = [e for e in self.services.store.enrollments(user.id) if e.credential_id == found.id]
         return web.json_response(card(found) | {"enrolled": bool(enrolled and enrolled[0].status.active)})
+
+    async def enroll(self, request: web.Request) -> web.Response:
+        """{"credential_id", "target": "YYYY-MM-DD"}: the chat's own enroll (bot/enrolling.py), so the chat's
+        /progress, /path and reminders see it at once."""
+        try:
+            body = await request.json()
+            credential_id, target = str(body["credential_id"]), date.fromisoformat(str(body["target"]))
+        except (ValueError, KeyError, TypeError):
+            return web.json_response(
+                {"error": "bad request", "why": "send credential_id and target (YYYY-MM-DD)"}, status=400
+            )
+        outcome = enroll_by(self.services, request[USER].id, credential_id, target)
+        if outcome.result == Result.GONE:
+            return web.json_response({"error": "not found", "why": "no longer in the catalog"}, status=404)
+        if outcome.result == Result.PAST:
+            return web.json_response({"error": "bad request", "why": "that date has passed"}, status=400)
+        assert outcome.enrollment is not None
+        return web.json_response(
+            {"result": outcome.result.value, "enrollment_id": outcome.enrollment.id, "target": target.isoformat(),
+             "hours_per_week": round(outcome.pace, 1)}
+        )  # fmt: skip
 
     async def picks(self, request: web.Request) -> web.Response:
         user = request[USER]

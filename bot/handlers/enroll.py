@@ -9,9 +9,9 @@ from telegram import Update
 
 from bot import render
 from bot.callbacks import parse
+from bot.enrolling import Result, enroll_by
 from bot.handlers.common import Context, person, reply, services
 from bot.handlers.pending import router
-from bot.nudges.scheduler import ensure_scheduled
 from recommender.parsing import ParseError, parse_duration
 from store.models import EnrollmentStatus, User
 
@@ -33,18 +33,18 @@ async def enroll(update: Update, context: Context, credential_id: str, target: d
     """Enroll by `target`, or move the target of an active enrollment; the date question is then answered."""
     s = services(context)
     user = person(update, context)
-    credential = s.credential(credential_id)
-    if credential is None:
+    outcome = enroll_by(s, user.id, credential_id, target)
+    if outcome.result == Result.GONE:
         s.store.set_pending(user.id, None)
         await reply(update, context, "That credential is no longer in the catalog, sorry. /recommend for fresh picks.")
         return
-    if target <= s.today():
+    if outcome.result == Result.PAST:
         await reply(update, context, "That date has passed. Which later date should I plan for?")
         return
-    before = [x for x in s.store.enrollments(user.id) if x.credential_id == credential.id]
-    e = s.store.enroll(user.id, credential.id, credential.hours, s.today(), target, s.now())
-    if before and before[0].status.active:
-        s.store.set_pending(user.id, None)
+    s.store.set_pending(user.id, None)
+    credential, e = outcome.credential, outcome.enrollment
+    assert credential is not None and e is not None
+    if outcome.result == Result.MOVED:
         await reply(
             update,
             context,
@@ -52,16 +52,11 @@ async def enroll(update: Update, context: Context, credential_id: str, target: d
             f"({e.hours_logged:g} of {e.hours_total:g} h logged so far).",
         )
         return
-    s.store.add_feedback(user.id, credential.id, "enrolled", s.now())
-    s.store.set_pending(user.id, None)
-    ensure_scheduled(s, user.id, s.now())
-    weeks = max((target - s.today()).days / 7, 1 / 7)
-    pace = credential.hours / weeks
     await reply(
         update,
         context,
         f"✅ Enrolled in <b>{render.e(credential.title)}</b> (status: {EnrollmentStatus(e.status).value}).\n"
-        f"Target: {target:%-d %B %Y}, about {pace:.1f} h/week. Log progress any time with /progress; "
+        f"Target: {target:%-d %B %Y}, about {outcome.pace:.1f} h/week. Log progress any time with /progress; "
         "I'll check in now and then (change that in /settings).",
     )
 

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.runtime import make_services
 from bot.services import Services
+from store.nudges import NudgeStore
 from tests.e2e.harness import Clock, shared_recommender
 from tests.e2e.replicas import free_port
 from tests.fakes import FakeEncoder
@@ -90,6 +91,25 @@ def test_the_api_answers_only_the_signed_person_and_only_about_them(tmp_path: Pa
             assert status == 200 and offer["enrolled"] is False  # Ben sees the offering, not Ana's enrollment
             status, _ = await get("/offering/no-such-thing", header(ANA))
             assert status == 404
+
+            async def post(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+                async with http.post(base + path, json=body, headers=headers) as answer:
+                    return answer.status, await answer.json()
+
+            target = {"credential_id": some[1].id, "target": "2027-03-01"}
+            assert (await post("/enroll", target, {}))[0] == 401
+            status, done = await post("/enroll", target, header(BEN))
+            assert status == 200 and done["result"] == "enrolled" and done["hours_per_week"] > 0
+            [made] = services.store.enrollments(BEN)  # the store operation the chat uses: /progress shows it
+            assert (made.credential_id, made.target_date.isoformat()) == (some[1].id, "2027-03-01")
+            assert NudgeStore(services.db).pending_due(BEN) is not None  # and a reminder check is on the calendar
+            status, again = await post("/enroll", {**target, "target": "2027-04-01"}, header(BEN))
+            assert status == 200 and again["result"] == "moved" and again["enrollment_id"] == done["enrollment_id"]
+            assert services.store.enrollments(ANA)[0].credential_id == some[0].id  # Ana's own untouched
+            for bad, code in ((({"credential_id": some[1].id, "target": "2020-01-01"}), 400),
+                              ({"credential_id": "nope", "target": "2027-03-01"}, 404),
+                              ({"credential_id": some[1].id, "target": "soon"}, 400), ([1, 2], 400)):  # fmt: skip
+                assert (await post("/enroll", bad, header(BEN)))[0] == code, bad
 
             status, picks = await get("/picks", header(ANA))
             assert status == 200 and [c["id"] for c in picks["items"]] == [c.id for c in some]
