@@ -17,10 +17,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.enrolling import Result, enroll_by
+from bot.nudges.scheduler import ensure_scheduled
 from bot.onboarding import profile_from_draft
 from bot.services import Services
 from catalog.provenance import source_line, source_name
 from catalog.schema import Credential
+from store.nudges import NudgeStore
 from webapp.auth import InvalidInitData, WebAppUser, verify
 from webapp.catalog_query import Fit, QueryError, facets, parse_query, search
 
@@ -47,6 +49,9 @@ class MiniApp:
         app.router.add_get(f"{PREFIX}/api/offering/{{credential_id}}", self.offering)
         app.router.add_get(f"{PREFIX}/api/picks", self.picks)
         app.router.add_post(f"{PREFIX}/api/enroll", self.enroll)
+        app.router.add_get(f"{PREFIX}/api/plan", self.plan)
+        app.router.add_get(f"{PREFIX}/api/chart.png", self.chart)
+        app.router.add_post(f"{PREFIX}/api/log", self.log_hours)
         return app
 
     @web.middleware
@@ -124,6 +129,49 @@ class MiniApp:
             {"result": outcome.result.value, "enrollment_id": outcome.enrollment.id, "target": target.isoformat(),
              "hours_per_week": round(outcome.pace, 1)}
         )  # fmt: skip
+
+    async def plan(self, request: web.Request) -> web.Response:
+        """My enrollments with their progress, in the order the chat's /progress lists them."""
+        user = request[USER]
+        items = []
+        for e in self.services.store.enrollments(user.id):
+            c = self.services.credential(e.credential_id)
+            items.append(
+                {"enrollment_id": e.id, "credential_id": e.credential_id, "title": c.title if c else e.credential_id,
+                 "provider": c.provider if c else "", "status": e.status.value, "active": e.status.active,
+                 "started_on": e.started_on.isoformat(), "target_date": e.target_date.isoformat(),
+                 "hours_logged": e.hours_logged, "hours_total": e.hours_total, "modules_done": e.modules_done}
+            )  # fmt: skip
+        return web.json_response({"items": items})
+
+    async def chart(self, request: web.Request) -> web.Response:
+        """The progress chart the chat sends with /progress, for the active enrollments."""
+        from bot.nudges.chart import progress_png, series_for
+
+        active = self.services.store.enrollments(request[USER].id, active_only=True)
+        if not active:
+            return web.json_response({"error": "not found", "why": "no active enrollment"}, status=404)
+        png = await asyncio.to_thread(progress_png, series_for(self.services, active), self.services.today())
+        return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
+
+    async def log_hours(self, request: web.Request) -> web.Response:
+        """{"enrollment_id", "hours"}: logged as the chat's /progress logs it (the person's own enrollment only)."""
+        try:
+            body = await request.json()
+            enrollment_id, hours = int(body["enrollment_id"]), float(body["hours"])
+        except (ValueError, KeyError, TypeError):
+            return web.json_response({"error": "bad request", "why": "send enrollment_id and hours"}, status=400)
+        if not 0 < hours <= 24:  # NaN fails this too
+            why = "hours must be more than 0 and at most 24"
+            return web.json_response({"error": "bad request", "why": why}, status=400)
+        user = request[USER]
+        try:
+            e = self.services.store.log_progress(user.id, enrollment_id, self.services.now(), hours=hours)
+        except KeyError:
+            return web.json_response({"error": "not found", "why": "no such enrollment of yours"}, status=404)
+        NudgeStore(self.services.db).note_reaction(user.id, self.services.now())  # activity, as in the chat
+        ensure_scheduled(self.services, user.id, self.services.now())
+        return web.json_response({"enrollment_id": e.id, "hours_logged": e.hours_logged, "status": e.status.value})
 
     async def picks(self, request: web.Request) -> web.Response:
         user = request[USER]

@@ -111,6 +111,19 @@ def test_the_api_answers_only_the_signed_person_and_only_about_them(tmp_path: Pa
                               ({"credential_id": some[1].id, "target": "soon"}, 400), ([1, 2], 400)):  # fmt: skip
                 assert (await post("/enroll", bad, header(BEN)))[0] == code, bad
 
+            status, plan = await get("/plan", header(BEN))
+            assert status == 200 and [p["enrollment_id"] for p in plan["items"]] == [done["enrollment_id"]]
+            logged = {"enrollment_id": done["enrollment_id"], "hours": 1.5}
+            status, after = await post("/log", logged, header(BEN))
+            assert status == 200 and after["hours_logged"] == 1.5 and after["status"] == "InProgress"
+            assert services.store.enrollments(BEN)[0].hours_logged == 1.5  # what the chat's /progress reads
+            assert (await post("/log", logged, header(ANA)))[0] == 404  # Ana cannot log on Ben's enrollment
+            assert services.store.enrollments(BEN)[0].hours_logged == 1.5
+            for bad in ({**logged, "hours": 0}, {**logged, "hours": 99}, {**logged, "hours": "lots"}, {}):
+                assert (await post("/log", bad, header(BEN)))[0] == 400, bad
+            async with http.get(base + "/chart.png", headers=header(BEN)) as answer:
+                assert answer.status == 200 and (await answer.read())[:8] == b"\x89PNG\r\n\x1a\n"
+
             status, picks = await get("/picks", header(ANA))
             assert status == 200 and [c["id"] for c in picks["items"]] == [c.id for c in some]
             status, picks = await get("/picks", header(BEN))
