@@ -162,6 +162,12 @@ async def run_sandbox(
         "Loading the recommender (a few seconds the first time)...\n"
     )
     out.flush()
+    from webapp.server import serve_local
+
+    # the Mini App too, signed for the sandbox person; /wait moves the clock by days, so its initData may be old
+    web, browse = await serve_local(
+        services, emulator.token, {"id": SANDBOX_USER, "first_name": first_name}, max_age=timedelta(days=3650)
+    )
     try:
         async with running(app):
             emulator.watch_queue(app.update_queue)
@@ -169,6 +175,7 @@ async def run_sandbox(
                 "Ready. Type /start to begin. Answer by typing; press a button by typing its number with #, "
                 "like #2 (a plain 2 is an answer). /wait 3d fast-forwards time (see reminders arrive), "
                 "/quit leaves.\n"
+                f"The web view (catalog, picks, plan) is at {browse}\n"
             )
             out.flush()
             while True:
@@ -207,6 +214,7 @@ async def run_sandbox(
                 await emulator.wait_idle(quiet=0.25, timeout=60)
                 client.show_new()
     finally:
+        await web.cleanup()
         await emulator.stop()
     out.write("Bye! Your answers are saved for next time.\n")
     out.flush()

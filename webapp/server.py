@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -23,12 +24,13 @@ from bot.services import Services
 from catalog.provenance import source_line, source_name
 from catalog.schema import Credential
 from store.nudges import NudgeStore
-from webapp.auth import InvalidInitData, WebAppUser, verify
+from webapp.auth import MAX_AGE, InvalidInitData, WebAppUser, sign, verify
 from webapp.catalog_query import Fit, QueryError, facets, parse_query, search
 
 log = logging.getLogger("credbot.webapp")
 
 PREFIX = "/app"
+STATIC = Path(__file__).parent / "static"
 USER = web.RequestKey("user", WebAppUser)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -39,8 +41,9 @@ def card(c: Credential) -> dict[str, Any]:
 
 
 class MiniApp:
-    def __init__(self, services: Services, token: str) -> None:
-        self.services, self.token = services, token
+    def __init__(self, services: Services, token: str, *, max_age: timedelta = MAX_AGE) -> None:
+        """`max_age`: how old initData may be (the sandbox, whose clock jumps ahead with /wait, allows years)."""
+        self.services, self.token, self.max_age = services, token, max_age
 
     def web_app(self) -> web.Application:
         app = web.Application(middlewares=[self.authenticate], client_max_size=64 * 1024)
@@ -52,6 +55,9 @@ class MiniApp:
         app.router.add_get(f"{PREFIX}/api/plan", self.plan)
         app.router.add_get(f"{PREFIX}/api/chart.png", self.chart)
         app.router.add_post(f"{PREFIX}/api/log", self.log_hours)
+        app.router.add_get(f"{PREFIX}/", self.page)
+        app.router.add_get(PREFIX, self.page)
+        app.router.add_static(f"{PREFIX}/", STATIC, show_index=False)  # app.js, app.css (after the API routes)
         return app
 
     @web.middleware
@@ -61,7 +67,7 @@ class MiniApp:
             try:
                 if scheme.lower() != "tma":
                     raise InvalidInitData("no initData")
-                request[USER] = verify(data.strip(), self.token, self.services.now())
+                request[USER] = verify(data.strip(), self.token, self.services.now(), max_age=self.max_age)
             except InvalidInitData as err:
                 return web.json_response({"error": "unauthorized", "why": str(err)}, status=401)
         return await handler(request)
@@ -173,6 +179,25 @@ class MiniApp:
         ensure_scheduled(self.services, user.id, self.services.now())
         return web.json_response({"enrollment_id": e.id, "hours_logged": e.hours_logged, "status": e.status.value})
 
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        """The page itself: plain HTML, CSS and JavaScript shipped in webapp/static (no build step)."""
+        if request.path == PREFIX:
+            raise web.HTTPFound(f"{PREFIX}/")
+        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
     async def picks(self, request: web.Request) -> web.Response:
         user = request[USER]
         return web.json_response({"items": [card(c) for c in self.services.last_picks(user.id)]})
+
+
+async def serve_local(services: Services, token: str, user: dict[str, Any], *, max_age: timedelta = MAX_AGE) -> tuple[
+    web.AppRunner, str
+]:
+    """The Mini App on a free port of 127.0.0.1, and its address signed for `user` (the sandbox's person)."""
+    from urllib.parse import quote
+
+    runner = web.AppRunner(MiniApp(services, token, max_age=max_age).web_app(), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = int(runner.addresses[0][1])
+    return runner, f"http://127.0.0.1:{port}{PREFIX}/#tma={quote(sign(token, user, services.now()))}"

@@ -124,6 +124,13 @@ def test_the_api_answers_only_the_signed_person_and_only_about_them(tmp_path: Pa
             async with http.get(base + "/chart.png", headers=header(BEN)) as answer:
                 assert answer.status == 200 and (await answer.read())[:8] == b"\x89PNG\r\n\x1a\n"
 
+            root = base.removesuffix("/api")
+            for path, kind in (("/", "text/html"), ("/app.js", "javascript"), ("/app.css", "text/css")):
+                async with http.get(root + path) as answer:  # the page itself needs no initData; its API does
+                    assert answer.status == 200 and kind in answer.headers["Content-Type"], path
+            async with http.get(root + "/../store/engine.py") as answer:
+                assert answer.status in (403, 404)  # nothing outside webapp/static is served
+
             status, picks = await get("/picks", header(ANA))
             assert status == 200 and [c["id"] for c in picks["items"]] == [c.id for c in some]
             status, picks = await get("/picks", header(BEN))
