@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.callbacks import make, ref
 from bot.onboarding import Step, offered
@@ -40,11 +40,13 @@ def card(credential_id: str) -> InlineKeyboardMarkup:
     )  # fmt: skip
 
 
-def results_footer() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button("More", "res", "more"), button("My learning path", "res", "path")],
-         [button("Change my answers", "res", "change")]]
-    )  # fmt: skip
+def results_footer(webapp_url: str | None = None) -> InlineKeyboardMarkup:
+    """With a Mini App served, a Browse button opens it (Telegram's Web App button) to compare and filter."""
+    rows = [[button("More", "res", "more"), button("My learning path", "res", "path")],
+            [button("Change my answers", "res", "change")]]  # fmt: skip
+    if webapp_url:
+        rows.append([InlineKeyboardButton("🔎 Browse and compare", web_app=WebAppInfo(url=webapp_url))])
+    return InlineKeyboardMarkup(rows)
 
 
 EDIT_LABELS = ("Role", "Goal", "Skills", "Hours a week", "Time frame", "Budget", "Format")

@@ -32,6 +32,7 @@ class Services:
     make_recommender: Callable[[], Recommender]
     clock: Clock = utc_now
     claim_lease: timedelta = timedelta(minutes=5)  # a claimed reminder not sent by then is free for another sender
+    webapp_url: str | None = None  # the Mini App's public https address, when this process serves it
     _recommender: Recommender | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _refs: dict[str, str] = field(default_factory=dict, repr=False)

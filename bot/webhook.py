@@ -20,13 +20,13 @@ import json
 import logging
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import Update
+from telegram import MenuButtonWebApp, Update, WebAppInfo
 from telegram.ext import Application
 
 from bot.services import Services
@@ -53,6 +53,12 @@ class WebhookConfig:
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 
+    @property
+    def mini_app_url(self) -> str:
+        """Where the Mini App is, on the webhook's own public address."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}/app/"
+
 
 def webhook_secret(token: str, env: Mapping[str, str] | None = None) -> str:
     """CREDBOT_WEBHOOK_SECRET if set, else one derived from the token, so every replica agrees without more
@@ -78,9 +84,15 @@ def webhook_config(url: str, listen: str, port: int, token: str, env: Mapping[st
 class WebhookServer:
     """POST <path of the webhook URL> takes updates; GET /healthz says whether this replica can serve."""
 
-    def __init__(self, application: Application, config: WebhookConfig) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        config: WebhookConfig,
+        mini_app: Callable[[web.Application], object] | None = None,
+    ) -> None:
         self.application = application
         self.config = config
+        self.mini_app = mini_app
         self.accepted = 0
         self.refused = 0
         self.closing = False
@@ -90,6 +102,8 @@ class WebhookServer:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self.config.path, self.receive)
         app.router.add_get(HEALTH_PATH, self.health)
+        if self.mini_app is not None:
+            self.mini_app(app)  # the Mini App on the same address (webapp/server.py)
         return app
 
     async def start(self) -> None:
@@ -141,14 +155,21 @@ class WebhookServer:
         return web.json_response(body, status=200 if ok else 503)
 
 
-async def serve_webhook(application: Application, config: WebhookConfig, *, stop: asyncio.Event | None = None) -> None:  # type: ignore[type-arg]
-    """Run until SIGTERM/SIGINT (or `stop`): register the webhook, take updates, then shut down gracefully."""
+async def serve_webhook(
+    application: Application,  # type: ignore[type-arg]
+    config: WebhookConfig,
+    *,
+    stop: asyncio.Event | None = None,
+    mini_app: Callable[[web.Application], object] | None = None,
+) -> None:
+    """Run until SIGTERM/SIGINT (or `stop`): register the webhook, take updates, then shut down gracefully.
+    `mini_app` adds the Mini App to the same server; its address then becomes the chat's menu button."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
-    server = WebhookServer(application, config)
+    server = WebhookServer(application, config, mini_app)
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
@@ -158,6 +179,11 @@ async def serve_webhook(application: Application, config: WebhookConfig, *, stop
             await application.bot.set_webhook(
                 config.url, secret_token=config.secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
             )
+            services: Services = application.bot_data["services"]
+            if mini_app is not None and services.webapp_url:
+                await application.bot.set_chat_menu_button(
+                    menu_button=MenuButtonWebApp("Browse", WebAppInfo(url=services.webapp_url))
+                )
             await stop.wait()
             log.info("webhook: stopping; finishing %s queued update(s)", application.update_queue.qsize())
         finally:

@@ -432,6 +432,7 @@ class BotApiEmulator:
         self._runner: web.AppRunner | None = None
         self._watched: list[asyncio.Queue[Any]] = []
         self.webhook: JsonDict | None = None  # {"url", "secret_token"} once a bot called setWebhook
+        self.menu_button: JsonDict | None = None  # the bot's default menu button (setChatMenuButton)
         self.webhook_stats: Counter[str] = Counter()  # delivered, and each failed answer ("503", "refused", ...)
         self._targets: list[str] = []
         self._delivery: asyncio.Task[None] | None = None
@@ -440,6 +441,7 @@ class BotApiEmulator:
             "getme": self._get_me,
             "getupdates": self._get_updates,
             "setwebhook": self._set_webhook,
+            "setchatmenubutton": self._set_chat_menu_button,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
@@ -1096,6 +1098,19 @@ class BotApiEmulator:
                 await self._updates_pulse.wait(remaining)
             finally:
                 self._parked_polls -= 1
+
+    async def _set_chat_menu_button(self, params: _Params, request: web.Request) -> bool:
+        button = params.json("menu_button")
+        kinds = ("commands", "web_app", "default")
+        if button is not None and (not isinstance(button, dict) or button.get("type") not in kinds):
+            raise bad_request("can't parse menu button")
+        if isinstance(button, dict) and button.get("type") == "web_app" and not str(
+            (button.get("web_app") or {}).get("url", "")
+        ).startswith(("https://", "http://")):
+            raise bad_request("BUTTON_URL_INVALID")
+        self.menu_button = button
+        self._touch()
+        return True
 
     async def _set_webhook(self, params: _Params, request: web.Request) -> bool:
         url = params.text("url") or ""

@@ -46,7 +46,11 @@ class MiniApp:
         self.services, self.token, self.max_age = services, token, max_age
 
     def web_app(self) -> web.Application:
-        app = web.Application(middlewares=[self.authenticate], client_max_size=64 * 1024)
+        return self.install(web.Application(client_max_size=64 * 1024))
+
+    def install(self, app: web.Application) -> web.Application:
+        """Add the page and its API to `app` (the webhook server's, so both share one public https address)."""
+        app.middlewares.append(self.authenticate)
         app.router.add_get(f"{PREFIX}/api/catalog", self.catalog)
         app.router.add_get(f"{PREFIX}/api/facets", self.facets)
         app.router.add_get(f"{PREFIX}/api/offering/{{credential_id}}", self.offering)

@@ -43,7 +43,7 @@ async def show_results(update: Update, context: Context, *, more: bool = False) 
             context,
             "That's everything that fits your answers. Type <i>longer</i> or "
             "<i>any budget</i>, or tap <b>Change my answers</b>.",
-            keyboards.results_footer(),
+            keyboards.results_footer(s.webapp_url),
         )
         set_state(context, user.id, State.RESULTS)
         return State.RESULTS
@@ -52,7 +52,7 @@ async def show_results(update: Update, context: Context, *, more: bool = False) 
     await reply(update, context, render.results_intro(recs, limits_text(profile, s.today()), refined))
     for n, pick in enumerate(recs.picks, start=1):
         await reply(update, context, render.card(n, pick), keyboards.card(pick.credential.id))
-    await reply(update, context, render.RESULTS_FOOTER, keyboards.results_footer())
+    await reply(update, context, render.RESULTS_FOOTER, keyboards.results_footer(s.webapp_url))
     set_state(context, user.id, State.RESULTS)
     return State.RESULTS
 

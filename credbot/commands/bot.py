@@ -87,7 +87,11 @@ def run_command(
         else:
             import asyncio
 
-            asyncio.run(serve_webhook(app, config))
+            from webapp.server import MiniApp
+
+            services.webapp_url = config.mini_app_url  # the Browse button under results, and the menu button
+            mini_app = MiniApp(services, settings.token)
+            asyncio.run(serve_webhook(app, config, mini_app=mini_app.install))
     except InvalidToken:
         click.echo("credbot: Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather.", err=True)
         sys.exit(2)

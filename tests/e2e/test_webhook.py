@@ -44,6 +44,15 @@ def test_webhook_takes_only_signed_updates_answers_once_and_finishes_in_flight_w
                 assert emu.webhook == {"url": replica.url, "secret_token": webhook_secret(emu.token)}
                 assert emu.token not in json.dumps(emu.webhook)  # the secret is derived, never the token itself
                 emu.deliver_to([replica.url])
+                # the Mini App is on the same address, and the chat's menu button opens it
+                await emu.wait_until(lambda: emu.menu_button is not None, timeout=60, what="setChatMenuButton")
+                app_url = f"http://127.0.0.1:{port}/app/"
+                assert emu.menu_button == {"type": "web_app", "text": "Browse", "web_app": {"url": app_url}}
+                async with aiohttp.ClientSession() as session:
+                    async with session.get(app_url) as page:
+                        assert page.status == 200 and "text/html" in page.headers["Content-Type"]
+                    async with session.get(app_url + "api/plan") as api:
+                        assert api.status == 401  # its API only for signed initData
 
                 # unsigned, wrongly signed and malformed posts change nothing
                 update = {"update_id": 999_001, "message": {"message_id": 1, "date": 0, "text": "/start",

@@ -240,3 +240,13 @@ def test_a_paused_enrollment_can_be_withdrawn_and_an_active_one_re_dated() -> No
     assert labels(EnrollmentStatus.ON_HOLD) == ["▶️ Resume", "Withdraw"]
     assert "New date" in labels(EnrollmentStatus.IN_PROGRESS)
     assert labels(EnrollmentStatus.WITHDREW) == ["▶️ Resume"]
+
+
+def test_the_results_footer_offers_the_mini_app_only_when_one_is_served() -> None:
+    from bot import keyboards
+
+    plain = keyboards.results_footer()
+    assert all(b.web_app is None for row in plain.inline_keyboard for b in row)
+    served = keyboards.results_footer("https://bot.example.org/app/")
+    web = [b for row in served.inline_keyboard for b in row if b.web_app is not None]
+    assert len(web) == 1 and web[0].web_app.url == "https://bot.example.org/app/"  # type: ignore[union-attr]

@@ -47,6 +47,8 @@ async function catalog() {
     values.map((v) => `<option ${state[name] === v ? "selected" : ""}>${esc(v)}</option>`).join("");
   view.innerHTML = `<form class="filters" id="filters">
       <label class="wide">Search<input name="q" type="search" value="${esc(state.q)}" placeholder="python, nursing, welding…"></label>
+      <label class="wide">Sort<select name="sort">${["fit", "hours", "cost", "title"].map((s) => `<option value="${s}" ${state.sort === s ? "selected" : ""}>${s === "fit" ? "Fit for me" : s}</option>`).join("")}</select></label>
+      <details class="wide" ${state.open ? "open" : ""}><summary>Filters</summary><div class="more">
       <label>Cost<select name="cost"><option value="">Any</option><option value="free" ${state.cost === "free" ? "selected" : ""}>Free only</option>
         <option value="100" ${state.cost === "100" ? "selected" : ""}>Up to 100</option><option value="500" ${state.cost === "500" ? "selected" : ""}>Up to 500</option></select></label>
       <label>Hours at most<input name="max_hours" type="number" min="1" inputmode="numeric" value="${esc(state.max_hours)}"></label>
@@ -55,9 +57,10 @@ async function catalog() {
       <label>Type<select name="type">${options("type", facets.type)}</select></label>
       <label>Provider<select name="provider">${options("provider", facets.provider)}</select></label>
       <label>Source<select name="source">${options("source", facets.source)}</select></label>
-      <label>Sort<select name="sort">${["fit", "hours", "cost", "title"].map((s) => `<option value="${s}" ${state.sort === s ? "selected" : ""}>${s === "fit" ? "Fit for me" : s}</option>`).join("")}</select></label>
+      </div></details>
     </form><div id="results" aria-live="polite"></div>`;
   const form = document.getElementById("filters");
+  form.querySelector("details").addEventListener("toggle", (event) => { state.open = event.target.open; });
   form.addEventListener("change", () => { read(form); state.page = 1; results(); });
   form.addEventListener("submit", (event) => { event.preventDefault(); read(form); state.page = 1; results(); });
   await results();
@@ -129,7 +132,7 @@ async function plan() {
   view.innerHTML = (active.length ? `<img class="chart" alt="Hours logged against the pace needed for each target date" src="" id="chart">` : "") +
     found.items.map((e) => `<article class="card">
       <h3>${esc(e.title)}</h3>
-      <div class="meta">${esc(e.provider)} · ${esc(e.status)} · ${esc(e.started_on)} → <b>${esc(e.target_date)}</b></div>
+      <div class="meta">${esc(e.provider)} · ${esc(e.status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase())} · ${esc(e.started_on)} → <b>${esc(e.target_date)}</b></div>
       <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="${e.hours_total}" aria-valuenow="${e.hours_logged}">
         <span style="width:${Math.min(100, (100 * e.hours_logged) / (e.hours_total || 1))}%"></span></div>
       <p class="meta">${e.hours_logged} of ${e.hours_total} h</p>
@@ -138,10 +141,6 @@ async function plan() {
         <form data-credential="${esc(e.credential_id)}" class="target"><label>Change target date<input type="date" name="target" value="${esc(e.target_date)}"></label>
         <button type="submit" class="secondary">Save date</button></form>` : ""}
     </article>`).join("");
-  if (active.length) {
-    const chart = await api("chart.png");
-    document.getElementById("chart").src = URL.createObjectURL(await chart.blob());
-  }
   for (const form of view.querySelectorAll("form.log")) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -157,6 +156,10 @@ async function plan() {
       try { await api("enroll", { method: "POST", body: JSON.stringify({ credential_id: form.dataset.credential, target }) }); plan(); }
       catch (err) { fail(err); }
     });
+  }
+  if (active.length) {  // last: the forms work while the chart is still drawing
+    const chart = await api("chart.png");
+    document.getElementById("chart").src = URL.createObjectURL(await chart.blob());
   }
 }
 
