@@ -82,6 +82,16 @@ def _row(credential: Credential) -> dict[str, Any]:
     return row
 
 
+def text_query(kind: str, text: str) -> str | None:
+    """What a person typed as the engine's full-text query, any word matching (FTS5 `"a" OR "b"` on SQLite,
+    `a | b` for PostgreSQL's to_tsquery); only letters and digits pass, so no query syntax gets through. None
+    when nothing searchable is left."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    if not words:
+        return None
+    return " OR ".join(f'"{w}"' for w in words) if kind == "sqlite" else " | ".join(words)
+
+
 def from_row(row: dict[str, Any]) -> Credential:
     """A credential from one row of the credentials table (selected with COLUMNS)."""
     return _credential(row)
@@ -159,16 +169,15 @@ class CatalogRepository:
 
     def search(self, text: str, limit: int = 10) -> list[Credential]:
         """Full-text search (porter-stemmed) over title, description and skills; any word may match."""
-        words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
-        if not words:
+        query = text_query(self.db.kind, text)
+        if query is None:
             return []
         if isinstance(self.db, SqliteEngine):
-            query = " OR ".join(f'"{w}"' for w in words)
             rows = self.db.sqlite["credentials"].search(query, limit=limit)  # type: ignore[union-attr]
         else:
             rows = self.db.query(
                 f"select {COLUMNS} from credentials, to_tsquery('english', ?) q where search @@ q "
                 "order by ts_rank(search, q) desc, id limit ?",
-                [" | ".join(words), limit],
+                [query, limit],
             )
         return [_credential(r) for r in rows]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.provenance import CURATED, SNAPSHOTS
-from catalog.repository import COLUMNS, from_row
+from catalog.repository import COLUMNS, from_row, text_query
 from catalog.schema import Credential, CredentialType, Format, Level
 from store.engine import Engine
 
@@ -133,14 +133,13 @@ def _where(engine: Engine, q: CatalogQuery) -> tuple[str, list[Any]]:
             parts.append("(" + " and ".join("source not like ?" for _ in SNAPSHOTS) + ")")
             params.extend(f"{s.prefix}%" for s in SNAPSHOTS)
         clauses.append("(" + " or ".join(parts) + ")")
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in q.text).split() if w]
-    if words:
+    text = text_query(engine.kind, q.text)
+    if text is not None:
         if engine.kind == "sqlite":
             clauses.append("rowid in (select rowid from credentials_fts where credentials_fts match ?)")
-            params.append(" OR ".join(f'"{w}"' for w in words))
         else:
             clauses.append("search @@ to_tsquery('english', ?)")
-            params.append(" | ".join(words))
+        params.append(text)
     return (" where " + " and ".join(clauses)) if clauses else "", params
 
 
