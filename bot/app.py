@@ -125,7 +125,7 @@ def outbound_limiter(services: Services | None = None, per_second: float = BURST
     retry_after) and tried again up to 3 times; group chats also get Telegram's 20/minute. On a PostgreSQL store
     the budget is shared with every other process using it (store/budget.py). `per_second` other than Telegram's
     30 only for load tests against the emulator: a fifth of it is the burst, the rest the steady rate."""
-    burst, rate = (BURST, RATE) if per_second == BURST + RATE else (per_second / 5, per_second * 4 / 5)
+    burst, rate = per_second / 5, per_second * 4 / 5  # 6 and 24 for Telegram's 30 (BURST, RATE)
     if services is not None and services.db.kind == "postgresql":
         return FairLimiter(burst=burst, rate=rate, shared=SharedBudget(services.db, burst=burst, rate=rate))
     return FairLimiter(burst=burst, rate=rate)

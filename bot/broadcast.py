@@ -11,12 +11,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.nudges.retry import gives_up, retry_delay
-from bot.ratelimit import FairLimiter
+from bot.ratelimit import turn_then_mark
 from bot.render import e
 from bot.services import Services
 from store.outbox import OutboxRow, OutboxStore
@@ -58,12 +59,8 @@ async def run_outbox(
             outbox.finish(row.id, "skipped", "person gone")
             report.skipped += 1
             continue
-        limiter = getattr(bot, "rate_limiter", None)
-        if isinstance(limiter, FairLimiter):
-            await limiter.book_turn(row.chat_id)  # queue first, so "sending" lasts only the request itself
-        if not outbox.mark_sending(row):  # our lease ran out and another sender took the row
-            if isinstance(limiter, FairLimiter):
-                limiter.cancel_turn(row.chat_id)
+        # queue first, so "sending" lasts only the request itself; False: our lease ran out, another sender has it
+        if not await turn_then_mark(bot, row.chat_id, partial(outbox.mark_sending, row)):
             continue
         try:
             message = await bot.send_message(row.chat_id, message_text(row.text))

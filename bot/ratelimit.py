@@ -93,11 +93,9 @@ class FairLimiter(BaseRateLimiter[int]):
         retries = rate_limit_args if rate_limit_args is not None else self.max_retries
         for attempt in range(retries + 1):
             await self._open.wait()
-            if chat_id is not None and attempt == 0 and self._credits.get(chat_id, 0) > 0:
-                self._credits[chat_id] -= 1  # its turn was waited for by `book_turn`
-                if not self._credits[chat_id]:
-                    del self._credits[chat_id]
-            elif chat_id is not None:  # only messages to a chat count (getMe, answerCallbackQuery... do not)
+            # only messages to a chat count (getMe, answerCallbackQuery... do not); a first try whose turn was
+            # waited for by `book_turn` goes at once
+            if chat_id is not None and not (attempt == 0 and self._spend_credit(chat_id)):
                 await self._wait_turn(chat_id)
             try:
                 if chat_id is not None and chat_id < 0:
@@ -127,11 +125,18 @@ class FairLimiter(BaseRateLimiter[int]):
 
     def cancel_turn(self, chat_id: int) -> None:
         """A reserved send that will not be made after all."""
-        left = self._credits.get(chat_id, 0) - 1
-        if left > 0:
-            self._credits[chat_id] = left
+        self._spend_credit(chat_id)
+
+    def _spend_credit(self, chat_id: int) -> bool:
+        """Use up one booked turn of this chat; False when it has none."""
+        left = self._credits.get(chat_id, 0)
+        if left <= 0:
+            return False
+        if left == 1:
+            del self._credits[chat_id]
         else:
-            self._credits.pop(chat_id, None)
+            self._credits[chat_id] = left - 1
+        return True
 
     async def _wait_turn(self, chat_id: int) -> None:
         await self._turn(chat_id)
@@ -199,3 +204,17 @@ def _chat_id(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return -1  # an @channel name: a channel or supergroup, limited like a group
+
+
+async def turn_then_mark(bot: object, chat_id: int, mark: Callable[[], bool]) -> bool:
+    """For an at-most-once send (a reminder, a broadcast row): wait for the chat's send turn, then run `mark`
+    (the store's claimed -> sending), so the send that follows goes at once; when `mark` fails (the claim was
+    lost) the turn is given back and nothing may be sent. Without a FairLimiter on `bot` it is just `mark`."""
+    limiter = getattr(bot, "rate_limiter", None)
+    if not isinstance(limiter, FairLimiter):
+        return mark()
+    await limiter.book_turn(chat_id)
+    if mark():
+        return True
+    limiter.cancel_turn(chat_id)
+    return False

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -22,7 +23,7 @@ from bot.nudges.policy import Decision, Kind, decide, first_check
 from bot.nudges.retry import gives_up, retry_delay
 from bot.nudges.state import history_of, plans_of, settings_of
 from bot.nudges.templates import pick_template, render
-from bot.ratelimit import RATE, FairLimiter
+from bot.ratelimit import RATE, turn_then_mark
 from bot.services import Services
 from store.models import EnrollmentStatus
 from store.nudges import DueRow, NudgeStore
@@ -121,12 +122,8 @@ async def run_due(
             if decision.next_check is not None:
                 nudges.schedule(row.user_id, decision.next_check)
             continue
-        limiter = getattr(bot, "rate_limiter", None)
-        if isinstance(limiter, FairLimiter):
-            await limiter.book_turn(planned.chat_id)  # queue first, so "sending" lasts only the request itself
-        if not nudges.mark_sending(row.id, row.claim_token):  # our lease ran out: another sender has it
-            if isinstance(limiter, FairLimiter):
-                limiter.cancel_turn(planned.chat_id)
+        # queue first, so "sending" lasts only the request itself; False: our lease ran out, another sender has it
+        if not await turn_then_mark(bot, planned.chat_id, partial(nudges.mark_sending, row.id, row.claim_token)):
             continue
         try:
             message = await bot.send_message(
