@@ -2,24 +2,16 @@
 them, whatever enrollment id it comes with (a forged button carries any id it likes)."""
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from store.engine import Engine
 from store.models import EnrollmentStatus
 from store.repository import Store
+from tests.e2e.harness import person_rows
 
 NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
 A, B = 7, 8
-
-
-def rows_of(store: Store, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    out = {"users": store.db.query("select * from users where id = ?", [user_id])}
-    for table in store.db.table_names():
-        if table != "users" and "user_id" in store.db.columns(table):
-            out[table] = store.db.query(f'select * from "{table}" where user_id = ? order by id', [user_id])
-    return out
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ def store(engine: Engine) -> Store:
 
 def test_someone_elses_user_id_cannot_change_an_enrollment(store: Store) -> None:
     theirs = store.enrollments(A)[0]
-    before = rows_of(store, A)
+    before = person_rows(store.db, A)
     later = NOW + timedelta(days=1)
     assert store.get_enrollment(B, theirs.id) is None
     with pytest.raises(KeyError):
@@ -53,15 +45,15 @@ def test_someone_elses_user_id_cannot_change_an_enrollment(store: Store) -> None
     assert mine.id != theirs.id and mine.user_id == B
     store.log_progress(B, mine.id, later, hours=1)
     store.set_status(B, mine.id, EnrollmentStatus.ON_HOLD, later)
-    assert rows_of(store, A) == before
+    assert person_rows(store.db, A) == before
 
 
 def test_the_write_itself_names_the_owner(store: Store) -> None:
     """Even a caller that skipped the owner check could not write: the UPDATE carries user_id too."""
     theirs = store.enrollments(A)[0]
-    before = rows_of(store, A)
+    before = person_rows(store.db, A)
     store._update_enrollment(B, theirs.id, {"hours_logged": 999.0, "status": EnrollmentStatus.WITHDREW.value})
-    assert rows_of(store, A) == before
+    assert person_rows(store.db, A) == before
     store._update_enrollment(A, theirs.id, {"hours_logged": 4.0})
     assert store.enrollments(A)[0].hours_logged == 4.0  # the owner's write does land (the test can fail)
 
@@ -77,8 +69,8 @@ def test_someone_elses_user_id_reads_nothing_of_theirs(store: Store) -> None:
 
 
 def test_forgetting_one_person_leaves_the_other_whole(store: Store) -> None:
-    before = rows_of(store, A)
+    before = person_rows(store.db, A)
     store.enroll(B, "acme-excel", 5, date(2026, 12, 1), date(2026, 12, 30), NOW)
     store.forget(B)
-    assert rows_of(store, A) == before
-    assert all(not rows for rows in rows_of(store, B).values())
+    assert person_rows(store.db, A) == before
+    assert all(not rows for rows in person_rows(store.db, B).values())
