@@ -255,13 +255,9 @@ async def webhook_load(replicas: int, url: str, people: int, seed: int = 7) -> d
     time per chat, up to 40 at once, as Telegram does); `people` talk without pause (closed loop), so what is
     measured is how many updates the replicas handle per second and the reply time of each."""
     import os
-    import socket
     import sys
 
-    def free_port() -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return int(s.getsockname()[1])
+    from sandbox.emulator import free_port
 
     rng = random.Random(seed)
     async with BotApiEmulator() as emu:

@@ -1417,3 +1417,12 @@ def _update_chat(update: JsonDict) -> Any:
             if isinstance(sender, dict):
                 return sender.get("id")
     return None
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now, for a server a test or benchmark is about to start in another process."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from catalog.repository import CatalogRepository
-from sandbox.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator, free_port
 from store.connect import open_engine
 from store.nudges import NudgeStore
 from store.repository import Store
@@ -77,7 +77,7 @@ def test_three_replicas_send_each_reminder_once_and_share_the_rate_limit_when_on
                     seen = len(emu.sent)
                     return sum(received.values())
 
-                ports = [replicas.free_port() for _ in range(REPLICAS)]
+                ports = [free_port() for _ in range(REPLICAS)]
                 started = time.monotonic()
                 for port in ports:
                     reps.append(await replicas.start(emu, url, "--nudge-every", "0.5", "--claim-lease", "5", port=port))

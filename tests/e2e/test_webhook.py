@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.webhook import HEALTH_PATH, SECRET_HEADER, webhook_secret
-from sandbox.emulator import BotApiEmulator
+from sandbox.emulator import BotApiEmulator, free_port
 from tests.e2e import replicas
 from tests.e2e.harness import run
 
@@ -29,7 +29,7 @@ def replies_to(emu: BotApiEmulator, user_id: int, start: int = 0) -> list[str]:
 
 def test_webhook_takes_only_signed_updates_answers_once_and_finishes_in_flight_work_on_sigterm(tmp_path: Path) -> None:
     db = tmp_path / "hook.db"
-    port = replicas.free_port()
+    port = free_port()
 
     async def scenario() -> None:
         async with BotApiEmulator() as emu:

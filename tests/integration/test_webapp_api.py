@@ -15,9 +15,9 @@ from aiohttp import web
 
 from bot.runtime import make_services
 from bot.services import Services
+from sandbox.emulator import free_port
 from store.nudges import NudgeStore
 from tests.e2e.harness import Clock, shared_recommender
-from tests.e2e.replicas import free_port
 from tests.fakes import FakeEncoder
 from webapp.auth import sign
 from webapp.server import MiniApp
